@@ -1,0 +1,155 @@
+#include "broker/broker_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/clock.h"
+#include "common/signals.h"
+
+namespace om::broker {
+namespace {
+
+// Receives one ROUTER message: [routing id][body]. Extra frames are folded
+// into a bad body so the core counts and logs them. False when none waits.
+bool RecvRouted(zmq::socket_t& s, std::string* from, zmq::message_t* body, bool* extra_frames) {
+  zmq::message_t id;
+  if (!s.recv(id, zmq::recv_flags::dontwait)) return false;
+  *from = id.to_string();
+  *extra_frames = false;
+  if (!id.more() || !s.recv(*body, zmq::recv_flags::dontwait)) {
+    body->rebuild(size_t{0});
+    return true;
+  }
+  while (body->more()) {  // a peer sent a multi-part message: not our protocol
+    zmq::message_t rest;
+    if (!s.recv(rest, zmq::recv_flags::dontwait)) break;
+    *extra_frames = true;
+    if (!rest.more()) break;
+  }
+  return true;
+}
+
+bool SendRouted(zmq::socket_t& s, const std::string& to, const std::string& bytes) {
+  try {
+    if (!s.send(zmq::buffer(to), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
+    return s.send(zmq::buffer(bytes), zmq::send_flags::dontwait).has_value();
+  } catch (const zmq::error_t& e) {
+    return false;  // EHOSTUNREACH with ROUTER_MANDATORY: the peer is gone
+  }
+}
+
+}  // namespace
+
+BrokerServer::BrokerServer(const BrokerOptions& options) : options_(options) {}
+
+BrokerServer::~BrokerServer() = default;
+
+Status BrokerServer::Start() {
+  auto store = Store::Open(options_.data_dir, options_.durability == "async" ? Durability::kAsync : Durability::kSync);
+  if (!store.ok()) return store.status();
+  store_ = std::move(store).value();
+  core_ = std::make_unique<BrokerCore>(options_, store_.get(), &SystemClock::Instance());
+  if (Status st = core_->Recover(); !st.ok()) return st;
+  if (Status st = core_->Commit(); !st.ok()) return st;  // recovery's own transitions
+
+  try {
+    for (zmq::socket_t* s : {&front_, &back_, &pub_}) {
+      s->set(zmq::sockopt::sndhwm, options_.hwm);
+      s->set(zmq::sockopt::rcvhwm, options_.hwm);
+      s->set(zmq::sockopt::linger, 0);
+    }
+    // A reply or delivery that cannot be routed must be noticed, not dropped.
+    front_.set(zmq::sockopt::router_mandatory, 1);
+    back_.set(zmq::sockopt::router_mandatory, 1);
+    front_.bind(options_.front_endpoint);
+    back_.bind(options_.back_endpoint);
+    pub_.bind(options_.events_endpoint);
+  } catch (const zmq::error_t& e) {
+    return Status::Unavailable(std::string("cannot bind: ") + e.what() + " (front " + options_.front_endpoint +
+                               ", back " + options_.back_endpoint + ", events " + options_.events_endpoint + ")");
+  }
+  core_->outbox().Clear();  // nobody is connected yet
+  spdlog::info("broker listening: front {} back {} events {}; data {} ({} durability)", options_.front_endpoint,
+               options_.back_endpoint, options_.events_endpoint, options_.data_dir, options_.durability);
+  return Status::Ok();
+}
+
+void BrokerServer::DrainFront(int budget) {
+  std::string from;
+  zmq::message_t body;
+  bool extra = false;
+  while (budget-- > 0 && RecvRouted(front_, &from, &body, &extra)) {
+    core_->OnFrontFrame(from, extra ? std::string_view() : body.to_string_view());
+  }
+}
+
+void BrokerServer::DrainBack(int budget) {
+  std::string from;
+  zmq::message_t body;
+  bool extra = false;
+  while (budget-- > 0 && RecvRouted(back_, &from, &body, &extra)) {
+    core_->OnBackFrame(from, extra ? std::string_view() : body.to_string_view());
+  }
+}
+
+void BrokerServer::Flush() {
+  Outbox& out = core_->outbox();
+  for (const auto& m : out.front) {
+    if (!SendRouted(front_, m.to, m.bytes)) spdlog::debug("reply to a departed client dropped");
+  }
+  std::vector<std::string> unreachable;
+  for (const auto& m : out.back) {
+    if (!SendRouted(back_, m.to, m.bytes)) unreachable.push_back(m.to);
+  }
+  for (const auto& p : out.pub) {
+    // PUB drops at its high-water mark instead of blocking: never wait here.
+    (void)pub_.send(zmq::buffer(p.topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    (void)pub_.send(zmq::buffer(p.bytes), zmq::send_flags::dontwait);
+  }
+  out.Clear();
+  if (!unreachable.empty()) {
+    std::sort(unreachable.begin(), unreachable.end());
+    unreachable.erase(std::unique(unreachable.begin(), unreachable.end()), unreachable.end());
+    for (const auto& node : unreachable) core_->OnNodeUnreachable(node);
+  }
+}
+
+Status BrokerServer::Run() {
+  zmq::pollitem_t items[] = {{front_.handle(), 0, ZMQ_POLLIN, 0}, {back_.handle(), 0, ZMQ_POLLIN, 0}};
+  const int half = std::max(1, options_.max_batch / 2);
+  while (!stop_.load() && !ShutdownRequested()) {
+    int64_t wait_us = core_->NextTimerMono() - SystemClock::Instance().MonoMicros();
+    auto timeout = std::chrono::milliseconds(std::clamp<int64_t>(wait_us / 1000 + 1, 0, 100));
+    try {
+      zmq::poll(items, 2, timeout);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) return Status::Internal(std::string("poll: ") + e.what());
+    }
+    // Nodes first: results free credit, and finishing work beats taking more.
+    DrainBack(options_.max_batch);
+    DrainFront(half);
+    core_->OnTick();
+    core_->Dispatch();
+    if (Status st = core_->Commit(); !st.ok()) {
+      Flush();  // the storage errors for this turn's submits
+      return st;
+    }
+    Flush();
+  }
+
+  spdlog::info("stopping: refusing new submits, flushing");
+  core_->BeginDrain();
+  // One last turn answers what is already queued on the front (submits get
+  // kDraining), and commits everything before the store closes.
+  DrainFront(options_.max_batch);
+  DrainBack(options_.max_batch);
+  Status st = core_->Commit();
+  Flush();
+  store_.reset();
+  spdlog::info("broker stopped{}", st.ok() ? "" : " with error: " + st.ToString());
+  return st;
+}
+
+}  // namespace om::broker
