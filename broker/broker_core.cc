@@ -127,14 +127,10 @@ Status BrokerCore::Recover() {
 void BrokerCore::OnFrontFrame(const std::string& client, std::string_view bytes) {
   auto env = proto::DecodeFrontRequest(bytes);
   if (!env.ok()) {
-    ++counters_.bad_frames;
+    LogBadFrame("front", ++counters_.bad_front_frames, bytes.size(), env.status());
     auto header = proto::DecodeHeader(bytes);
     uint64_t id = header.ok() ? header->id : 0;
     bool version = env.status().code() == Code::kInvalidArgument;
-    if (counters_.bad_frames <= 100 || counters_.bad_frames % 1000 == 0) {
-      spdlog::warn("front: bad frame #{} ({} bytes) from client: {}", counters_.bad_frames, bytes.size(),
-                   env.status().ToString());
-    }
     ReplyError(client, id, version ? ErrorCode::kUnsupportedVersion : ErrorCode::kBadRequest,
                env.status().message());
     return;
@@ -208,16 +204,18 @@ void BrokerCore::OnSubmit(const std::string& client, uint64_t id, proto::Submit&
   Reply(client, id, proto::Accepted{order_id, false}, true);
 }
 
+void BrokerCore::LogBadFrame(const char* socket, uint64_t count, size_t bytes, const Status& why) {
+  if (count <= 100 || count % 1000 == 0) {
+    spdlog::warn("{}: bad frame #{} ({} bytes): {}", socket, count, bytes, why.ToString());
+  }
+}
+
 // ---------------------------------------------------------------- back
 
 void BrokerCore::OnBackFrame(const std::string& node, std::string_view bytes) {
   auto env = proto::DecodeNodeToBroker(bytes);
   if (!env.ok()) {
-    ++counters_.bad_frames;
-    if (counters_.bad_frames <= 100 || counters_.bad_frames % 1000 == 0) {
-      spdlog::warn("back: bad frame #{} ({} bytes) from a node: {}", counters_.bad_frames, bytes.size(),
-                   env.status().ToString());
-    }
+    LogBadFrame("back", ++counters_.bad_back_frames, bytes.size(), env.status());
     return;
   }
   auto it = nodes_.find(node);

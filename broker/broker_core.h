@@ -63,7 +63,8 @@ struct BrokerCounters {
   uint64_t rejected = 0;
   uint64_t retries = 0;
   uint64_t late_results = 0;
-  uint64_t bad_frames = 0;
+  uint64_t bad_front_frames = 0;
+  uint64_t bad_back_frames = 0;
   uint64_t nodes_lost = 0;
   uint64_t commits = 0;
 };
@@ -150,6 +151,8 @@ class BrokerCore {
   }
   void ReplyError(const std::string& client, uint64_t id, proto::ErrorCode code, std::string detail,
                   uint32_t retry_after_ms = 0);
+  // Logs a bad frame's reason: every one of the first 100 per socket, then one in 1000.
+  static void LogBadFrame(const char* socket, uint64_t count, size_t bytes, const Status& why);
   void ExpireIdempotencyKeys();
   void TrimEventLog();
 

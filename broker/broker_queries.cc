@@ -25,7 +25,7 @@ proto::Stats BrokerCore::BuildStats(bool with_nodes) const {
   s.accepted_total = counters_.accepted;
   s.retries_total = counters_.retries;
   s.late_results_total = counters_.late_results;
-  s.bad_frames_total = counters_.bad_frames;
+  s.bad_frames_total = counters_.bad_front_frames + counters_.bad_back_frames;
   s.rejected_total = counters_.rejected;
   s.last_event_seq = last_seq_;
   s.started_us = started_us_;

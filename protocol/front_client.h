@@ -25,7 +25,8 @@ class FrontClient {
   // Status::Timeout ("broker at tcp://... did not answer within 2000 ms").
   template <typename M>
   Result<FrontReply> Call(const M& req, std::chrono::milliseconds timeout) {
-    return CallRaw(Encode(++next_id_, req), next_id_, timeout);
+    const uint64_t id = ++next_id_;
+    return CallRaw(Encode(id, req), id, timeout);
   }
 
   // Like Call, but expects reply type R; an S:ERROR reply becomes a Status
