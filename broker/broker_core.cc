@@ -1,6 +1,9 @@
 // The delivery state machine. Every event below names the actions it takes;
 // every status change goes through Transition(), which writes the record,
-// moves its index entry and emits the event in the turn's one WriteBatch.
+// moves its index entry and emits the event in the turn's one WriteBatch
+// (PROCESSING is the exception: it is logged as an event but the record is
+// not rewritten, since a broker restart re-queues the order anyway; the
+// store then still says PENDING/RETRYING and memory is the truth).
 //
 //  event                   | from        | guard                    | actions → to
 //  ------------------------+-------------+--------------------------+---------------------------------------
@@ -104,6 +107,7 @@ Status BrokerCore::Recover() {
       if (!rec.ok()) return Status::Corruption("status index names order " + id + ": " + rec.status().message());
       OrderState& state = live_[id];
       state.rec = std::move(rec).value();
+      state.stored_status = s;
       if (s == OrderStatus::kPending) {
         ready_.push_back(id);
       } else if (s == OrderStatus::kRetrying) {
@@ -194,6 +198,7 @@ void BrokerCore::OnSubmit(const std::string& client, uint64_t id, proto::Submit&
   st.rec.history.push_back({now, OrderStatus::kPending, 0, "", "accepted"});
   ++by_status_[static_cast<int>(OrderStatus::kPending)];
   batch_.PutOrder(st.rec, std::nullopt);
+  st.stored_status = OrderStatus::kPending;
   EmitEvent(st.rec, "", "accepted");
   if (!st.rec.request.idempotency_key.empty()) {
     batch_.PutIdempotency(st.rec.request.idempotency_key, {fingerprint, order_id, now});
@@ -488,7 +493,10 @@ void BrokerCore::Transition(OrderState& st, OrderStatus to, const std::string& n
   st.rec.history.push_back({now, to, st.rec.attempts, node, reason});
   --by_status_[static_cast<int>(from)];
   ++by_status_[static_cast<int>(to)];
-  batch_.PutOrder(st.rec, from);
+  if (to != OrderStatus::kProcessing) {
+    batch_.PutOrder(st.rec, st.stored_status);
+    st.stored_status = to;
+  }
   EmitEvent(st.rec, node, reason);
 }
 

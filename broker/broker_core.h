@@ -106,6 +106,10 @@ class BrokerCore {
   struct OrderState {
     proto::OrderRecord rec;
     uint64_t delivery_id = 0;  // current delivery while PROCESSING
+    // The status the store's record and index entry hold. PROCESSING is
+    // never written (see Transition), so while an order is out for delivery
+    // this stays PENDING or RETRYING.
+    std::optional<proto::OrderStatus> stored_status;
   };
   struct Delivery {
     std::string order_id;
@@ -136,6 +140,10 @@ class BrokerCore {
   void OnVisibilityTimeout(uint64_t delivery_id);
 
   // ---- actions ----
+  // The one place an order changes status: updates memory and counts, logs
+  // and publishes the event, and writes the record and its index entry —
+  // except for PROCESSING, which lives in memory only (a broker restart
+  // re-queues the order anyway), saving three writes per order.
   void Transition(OrderState& st, proto::OrderStatus to, const std::string& node, const std::string& reason);
   void Deliver(OrderState& st, const std::string& node_id);
   void EndAttempt(OrderState& st, proto::AttemptEnd end, const proto::NodeResult* result);
@@ -159,6 +167,7 @@ class BrokerCore {
   // ---- queries (broker_queries.cc) ----
   void AnswerQuery(const std::string& client, uint64_t id, const proto::FrontRequest& req);
   bool DeadLetterMatches(const proto::DeadLetter& dl, const proto::DlqFilter& f) const;
+  void ListOrders(const std::string& client, uint64_t id, const proto::ListOrders& m);
 
   const BrokerOptions& options_;
   Store* store_;

@@ -53,6 +53,10 @@ bool BrokerCore::DeadLetterMatches(const proto::DeadLetter& dl, const proto::Dlq
 
 void BrokerCore::AnswerQuery(const std::string& client, uint64_t id, const proto::FrontRequest& req) {
   if (auto* get = std::get_if<proto::GetOrder>(&req)) {
+    // Memory holds the newest state of every non-terminal order.
+    if (auto live = live_.find(get->order_id); live != live_.end()) {
+      return Reply(client, id, proto::Order{live->second.rec});
+    }
     auto rec = store_->GetOrder(get->order_id);
     if (!rec.ok()) {
       bool missing = rec.status().code() == Code::kNotFound;
@@ -60,28 +64,7 @@ void BrokerCore::AnswerQuery(const std::string& client, uint64_t id, const proto
     }
     return Reply(client, id, proto::Order{std::move(rec).value()});
   }
-  if (auto* list = std::get_if<proto::ListOrders>(&req)) {
-    uint32_t limit = std::clamp<uint32_t>(list->limit, 1, kMaxPage);
-    proto::OrderList out;
-    Status failed;
-    Status st = store_->ScanStatus(list->status, list->cursor, [&](const std::string& order_id) {
-      if (out.orders.size() == limit) {
-        out.next_cursor = out.orders.back().order_id;  // there is at least one more
-        return false;
-      }
-      auto rec = store_->GetOrder(order_id);
-      if (!rec.ok()) {
-        failed = rec.status();
-        return false;
-      }
-      out.orders.push_back(std::move(rec).value());
-      return true;
-    });
-    if (!st.ok() || !failed.ok()) {
-      return ReplyError(client, id, ErrorCode::kStorage, (!st.ok() ? st : failed).ToString());
-    }
-    return Reply(client, id, out);
-  }
+  if (auto* list = std::get_if<proto::ListOrders>(&req)) return ListOrders(client, id, *list);
   if (auto* stats = std::get_if<proto::GetStats>(&req)) {
     return Reply(client, id, proto::StatsReply{BuildStats(stats->with_nodes)});
   }
@@ -121,6 +104,55 @@ void BrokerCore::AnswerQuery(const std::string& client, uint64_t id, const proto
   ReplyError(client, id, ErrorCode::kBadRequest, "not a query");
 }
 
+void BrokerCore::ListOrders(const std::string& client, uint64_t id, const proto::ListOrders& m) {
+  const uint32_t limit = std::clamp<uint32_t>(m.limit, 1, kMaxPage);
+  proto::OrderList out;
+  if (m.status == OrderStatus::kProcessing) {
+    // Only in memory (never written): the orders out for delivery, by id.
+    std::vector<const proto::OrderRecord*> processing;
+    for (const auto& [delivery_id, d] : deliveries_) {
+      if (d.order_id > m.cursor) processing.push_back(&live_.at(d.order_id).rec);
+    }
+    std::sort(processing.begin(), processing.end(),
+              [](const auto* a, const auto* b) { return a->order_id < b->order_id; });
+    for (const auto* rec : processing) {
+      if (out.orders.size() == limit) {
+        out.next_cursor = out.orders.back().order_id;
+        break;
+      }
+      out.orders.push_back(*rec);
+    }
+    return Reply(client, id, out);
+  }
+  // The index, corrected by memory: an order out for delivery is still
+  // indexed under its stored status (PENDING or RETRYING) and is skipped.
+  Status failed;
+  Status st = store_->ScanStatus(m.status, m.cursor, [&](const std::string& order_id) {
+    proto::OrderRecord rec;
+    if (auto live = live_.find(order_id); live != live_.end()) {
+      if (live->second.rec.status != m.status) return true;
+      rec = live->second.rec;
+    } else {
+      auto stored = store_->GetOrder(order_id);
+      if (!stored.ok()) {
+        failed = stored.status();
+        return false;
+      }
+      rec = std::move(stored).value();
+    }
+    if (out.orders.size() == limit) {
+      out.next_cursor = out.orders.back().order_id;  // there is at least one more
+      return false;
+    }
+    out.orders.push_back(std::move(rec));
+    return true;
+  });
+  if (!st.ok() || !failed.ok()) {
+    return ReplyError(client, id, ErrorCode::kStorage, (!st.ok() ? st : failed).ToString());
+  }
+  Reply(client, id, out);
+}
+
 void BrokerCore::OnDlqRedrive(const std::string& client, uint64_t id, const proto::DlqRedrive& m) {
   if (draining_) return ReplyError(client, id, ErrorCode::kDraining, "broker is shutting down", 1000);
   size_t room = live_.size() < static_cast<size_t>(options_.max_backlog) ? options_.max_backlog - live_.size() : 0;
@@ -147,6 +179,7 @@ void BrokerCore::OnDlqRedrive(const std::string& client, uint64_t id, const prot
     }
     OrderState& os = live_[dl.order_id];
     os.rec = std::move(rec).value();
+    os.stored_status = OrderStatus::kDeadLettered;
     os.rec.attempts = 0;
     os.rec.redrives += 1;
     os.rec.reason.clear();
