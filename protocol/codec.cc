@@ -42,13 +42,15 @@ Result<Header> ReadHeader(const msgpack::object& o) {
       f[2].type != msgpack::type::POSITIVE_INTEGER) {
     return Status::Corruption("message header fields must be unsigned integers");
   }
+  if (f[0].via.u64 > UINT32_MAX) return Status::Corruption("protocol version out of range");
   if (f[1].via.u64 > 255) return Status::Corruption("message type out of range");
-  Header h{static_cast<uint32_t>(f[0].via.u64), static_cast<MsgType>(f[1].via.u64), f[2].via.u64};
-  if (f[0].via.u64 != kProtocolVersion) {
-    return Status::InvalidArgument("unsupported protocol version " + std::to_string(f[0].via.u64) +
-                                   " (this side speaks " + std::to_string(kProtocolVersion) + ")");
-  }
-  return h;
+  return Header{static_cast<uint32_t>(f[0].via.u64), static_cast<MsgType>(f[1].via.u64), f[2].via.u64};
+}
+
+Status CheckVersion(const Header& h) {
+  if (h.version == kProtocolVersion) return Status::Ok();
+  return Status::InvalidArgument("unsupported protocol version " + std::to_string(h.version) +
+                                 " (this side speaks " + std::to_string(kProtocolVersion) + ")");
 }
 
 // Converts the payload into the alternative of V whose kType matches.
@@ -78,6 +80,7 @@ Result<Envelope<V>> DecodeAs(std::string_view bytes) {
   const msgpack::object& o = oh->get();
   auto h = ReadHeader(o);
   if (!h.ok()) return h.status();
+  if (Status st = CheckVersion(*h); !st.ok()) return st;
   auto v = ConvertPayload<V>(h->type, o.via.array.ptr[3]);
   if (!v.ok()) return v.status();
   return Envelope<V>{h->version, h->id, std::move(v).value()};

@@ -39,8 +39,9 @@ std::string Encode(uint64_t id, const M& msg) {
   return std::string(buf.data(), buf.size());
 }
 
-// Reads only the header: lets a receiver answer "bad request" to the right id
-// even when the payload is garbage.
+// Reads only the header, whatever its version (the caller compares
+// `version`): lets a receiver answer an error to the right id even when the
+// payload is garbage or the version unknown.
 Result<Header> DecodeHeader(std::string_view bytes);
 
 Result<Envelope<FrontRequest>> DecodeFrontRequest(std::string_view bytes);
