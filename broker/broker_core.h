@@ -168,6 +168,11 @@ class BrokerCore {
   void AnswerQuery(const std::string& client, uint64_t id, const proto::FrontRequest& req);
   bool DeadLetterMatches(const proto::DeadLetter& dl, const proto::DlqFilter& f) const;
   void ListOrders(const std::string& client, uint64_t id, const proto::ListOrders& m);
+  // Up to limit dead letters matching filter (a point lookup when it names
+  // an order), and how many match in all. NotFound when it names an order
+  // that is not a matching dead letter.
+  Status PickDeadLetters(const proto::DlqFilter& filter, size_t limit, std::vector<proto::DeadLetter>* picked,
+                         uint64_t* matching) const;
 
   const BrokerOptions& options_;
   Store* store_;

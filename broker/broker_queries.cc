@@ -153,21 +153,34 @@ void BrokerCore::ListOrders(const std::string& client, uint64_t id, const proto:
   Reply(client, id, out);
 }
 
+Status BrokerCore::PickDeadLetters(const proto::DlqFilter& filter, size_t limit, std::vector<proto::DeadLetter>* picked,
+                                   uint64_t* matching) const {
+  *matching = 0;
+  if (!filter.order_id.empty()) {  // one order: a point lookup, not a scan
+    auto dl = store_->GetDeadLetter(filter.order_id);
+    if (!dl.ok()) return dl.status();
+    if (!DeadLetterMatches(*dl, filter)) return Status::NotFound("order " + filter.order_id + " does not match");
+    *matching = 1;
+    if (limit > 0) picked->push_back(std::move(dl).value());
+    return Status::Ok();
+  }
+  return store_->ScanDeadLetters("", [&](const proto::DeadLetter& dl) {
+    if (!DeadLetterMatches(dl, filter)) return true;
+    ++*matching;
+    if (picked->size() < limit) picked->push_back(dl);
+    return true;
+  });
+}
+
 void BrokerCore::OnDlqRedrive(const std::string& client, uint64_t id, const proto::DlqRedrive& m) {
   if (draining_) return ReplyError(client, id, ErrorCode::kDraining, "broker is shutting down", 1000);
   size_t room = live_.size() < static_cast<size_t>(options_.max_backlog) ? options_.max_backlog - live_.size() : 0;
   size_t limit = std::min<size_t>({m.limit, static_cast<size_t>(options_.redrive_batch_max), room});
   std::vector<proto::DeadLetter> picked;
   uint64_t matching = 0;
-  Status st = store_->ScanDeadLetters("", [&](const proto::DeadLetter& dl) {
-    if (!DeadLetterMatches(dl, m.filter)) return true;
-    ++matching;
-    if (picked.size() < limit) picked.push_back(dl);
-    return true;
-  });
-  if (!st.ok()) return ReplyError(client, id, ErrorCode::kStorage, st.ToString());
-  if (!m.filter.order_id.empty() && matching == 0) {
-    return ReplyError(client, id, ErrorCode::kNotFound, "order " + m.filter.order_id + " is not in the dead-letter store");
+  if (Status st = PickDeadLetters(m.filter, limit, &picked, &matching); !st.ok()) {
+    bool missing = st.code() == Code::kNotFound;
+    return ReplyError(client, id, missing ? ErrorCode::kNotFound : ErrorCode::kStorage, st.message());
   }
   for (const auto& dl : picked) {
     if (live_.count(dl.order_id)) continue;  // already redriven this turn
@@ -193,22 +206,15 @@ void BrokerCore::OnDlqRedrive(const std::string& client, uint64_t id, const prot
 
 void BrokerCore::OnDlqPurge(const std::string& client, uint64_t id, const proto::DlqPurge& m) {
   size_t limit = std::min<size_t>(m.limit, static_cast<size_t>(options_.redrive_batch_max));
-  uint64_t purged = 0, matching = 0;
-  Status st = store_->ScanDeadLetters("", [&](const proto::DeadLetter& dl) {
-    if (!DeadLetterMatches(dl, m.filter)) return true;
-    ++matching;
-    if (purged < limit) {
-      batch_.DeleteDeadLetter(dl.order_id);
-      ++purged;
-    }
-    return true;
-  });
-  if (!st.ok()) return ReplyError(client, id, ErrorCode::kStorage, st.ToString());
-  if (!m.filter.order_id.empty() && matching == 0) {
-    return ReplyError(client, id, ErrorCode::kNotFound, "order " + m.filter.order_id + " is not in the dead-letter store");
+  std::vector<proto::DeadLetter> picked;
+  uint64_t matching = 0;
+  if (Status st = PickDeadLetters(m.filter, limit, &picked, &matching); !st.ok()) {
+    bool missing = st.code() == Code::kNotFound;
+    return ReplyError(client, id, missing ? ErrorCode::kNotFound : ErrorCode::kStorage, st.message());
   }
-  spdlog::info("purged {} dead letters ({} matched)", purged, matching);
-  Reply(client, id, proto::DlqCount{purged, matching - purged});
+  for (const auto& dl : picked) batch_.DeleteDeadLetter(dl.order_id);
+  spdlog::info("purged {} dead letters ({} matched)", picked.size(), matching);
+  Reply(client, id, proto::DlqCount{picked.size(), matching - picked.size()});
 }
 
 }  // namespace om::broker
