@@ -257,6 +257,10 @@ void BrokerCore::OnReady(const std::string& node, const proto::Ready& m) {
 void BrokerCore::OnResult(const std::string& node, uint64_t delivery_id, const proto::NodeResult& m) {
   auto d = deliveries_.find(delivery_id);
   if (d == deliveries_.end() || d->second.order_id != m.order_id) {
+    // A late result still frees the slot the timed-out delivery held.
+    if (auto ns = nodes_.find(node); ns != nodes_.end() && d == deliveries_.end()) {
+      ns->second.deliveries.erase(delivery_id);
+    }
     ++counters_.late_results;
     spdlog::debug("late or duplicate result for order {} (delivery {}) ignored", m.order_id, delivery_id);
     return;
@@ -314,8 +318,8 @@ void BrokerCore::OnNodeLost(const std::string& node, const std::string& why) {
 void BrokerCore::OnVisibilityTimeout(uint64_t delivery_id) {
   auto d = deliveries_.find(delivery_id);
   if (d == deliveries_.end()) return;
-  auto ns = nodes_.find(d->second.node);
-  if (ns != nodes_.end()) ns->second.deliveries.erase(delivery_id);
+  // The node keeps the slot (it may still be working on the order) until its
+  // late result arrives or it is lost: a stuck node gets no more orders.
   OrderState& st = live_.at(d->second.order_id);
   deliveries_.erase(d);
   st.delivery_id = 0;

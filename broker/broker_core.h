@@ -74,8 +74,11 @@ class BrokerCore {
   BrokerCore(const BrokerOptions& options, Store* store, Clock* clock, uint64_t seed = std::random_device{}());
 
   // Loads every non-terminal order from the store and queues it: PENDING in
-  // id order, RETRYING at its due time, PROCESSING (its delivery died with
-  // the previous broker) as a lost attempt. Call once, before any frame.
+  // id order, RETRYING at its due time. An order that was out for delivery
+  // when the previous broker died is stored as PENDING/RETRYING (PROCESSING
+  // is never written), so it is simply delivered again and the cut-short
+  // attempt is not counted. (A PROCESSING entry from an older store is
+  // treated as a lost attempt.) Call once, before any frame.
   [[nodiscard]] Status Recover();
 
   void OnFrontFrame(const std::string& client, std::string_view bytes);

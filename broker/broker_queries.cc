@@ -182,6 +182,7 @@ void BrokerCore::OnDlqRedrive(const std::string& client, uint64_t id, const prot
     bool missing = st.code() == Code::kNotFound;
     return ReplyError(client, id, missing ? ErrorCode::kNotFound : ErrorCode::kStorage, st.message());
   }
+  uint64_t redriven = 0;
   for (const auto& dl : picked) {
     if (live_.count(dl.order_id)) continue;  // already redriven this turn
     auto rec = store_->GetOrder(dl.order_id);
@@ -199,9 +200,10 @@ void BrokerCore::OnDlqRedrive(const std::string& client, uint64_t id, const prot
     batch_.DeleteDeadLetter(dl.order_id);
     Transition(os, OrderStatus::kPending, "", "redriven");
     ready_.push_back(dl.order_id);
+    ++redriven;
   }
-  spdlog::info("redrove {} dead letters ({} matched)", picked.size(), matching);
-  Reply(client, id, proto::DlqCount{picked.size(), matching - picked.size()});
+  spdlog::info("redrove {} dead letters ({} matched)", redriven, matching);
+  Reply(client, id, proto::DlqCount{redriven, matching - picked.size()});
 }
 
 void BrokerCore::OnDlqPurge(const std::string& client, uint64_t id, const proto::DlqPurge& m) {

@@ -33,7 +33,9 @@ class DelayStep final : public Step {
       return StepResult::WaitUntil(ctx.now_mono_us + delay_us_);
     }
     int64_t due = std::stoll(until);
-    return ctx.now_mono_us >= due ? StepResult::Ok() : StepResult::WaitUntil(due);
+    if (ctx.now_mono_us < due) return StepResult::WaitUntil(due);
+    ctx.values.erase("delay.until");  // the next delay step starts its own wait
+    return StepResult::Ok();
   }
 
  private:
