@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <random>
-#include <thread>
 
 #include "common/clock.h"
 #include "common/signals.h"
@@ -143,6 +142,7 @@ Status Node::Run() {
     for (int n = 0; n < 10'000 && socket_->recv(msg, zmq::recv_flags::dontwait); ++n) {
       last_heard_mono_ = NowMono();
       reconnect_attempt_ = 0;
+      reconnect_at_mono_ = 0;
       OnFrame(msg.to_string_view());
     }
     now = NowMono();
@@ -151,12 +151,16 @@ Status Node::Run() {
       next_heartbeat_mono_ = now + options_.heartbeat_interval_ms * 1000;
       Send(0, proto::Encode(0, proto::Heartbeat{id_}));
     }
-    if (now - last_heard_mono_ > liveness_us) {
+    if (reconnect_at_mono_ == 0 && now - last_heard_mono_ > liveness_us) {
       int64_t delay = reconnect_backoff_.Delay(++reconnect_attempt_);
       spdlog::warn("broker silent for {} ms: reconnecting in {} ms (attempt {})", (now - last_heard_mono_) / 1000,
                    delay / 1000, reconnect_attempt_);
-      // Orders in hand keep running; their results go to whichever broker answers.
-      std::this_thread::sleep_for(std::chrono::microseconds(delay));
+      reconnect_at_mono_ = now + delay;
+    }
+    if (reconnect_at_mono_ != 0 && now >= reconnect_at_mono_) {
+      // Orders in hand keep running meanwhile; their results go to whichever
+      // broker answers (a restarted one ignores them as late).
+      reconnect_at_mono_ = 0;
       Connect();
     }
   }

@@ -54,6 +54,7 @@ class Node {
   int reconnect_attempt_ = 0;
   int64_t last_heard_mono_ = 0;
   int64_t next_heartbeat_mono_ = 0;
+  int64_t reconnect_at_mono_ = 0;  // 0: no reconnect scheduled
   bool draining_ = false;
 
   std::map<uint64_t, std::unique_ptr<PipelineRun>> runs_;  // by delivery id
