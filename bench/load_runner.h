@@ -1,0 +1,96 @@
+// LoadRunner: drives one bench run against a Target and joins its replies
+// with the EventFeed's terminal events.
+//
+// Open loop (--rate N): request i has an intended send time start + i/N and
+// every latency is measured from that time, so a stall in the target (or in
+// the bench) shows up in the results instead of silently slowing the
+// schedule (no coordinated omission); how late the sends really went out is
+// recorded separately (send_lag). Closed loop (--rate max): keeps --window
+// orders in flight; an order's intended time is when it was sent.
+//
+// The run: send until --count or --duration (after --warmup), then drain:
+// wait up to --drain-timeout for every reply and every terminal event. Gaps
+// in the event feed are filled from the target's event log as they appear.
+// A progress line goes to stdout every --report-interval.
+//
+// Thread-safety: Run() on one thread, which then owns the target; the feed
+// has its own thread (see event_feed.h).
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "bench/bench_options.h"
+#include "bench/event_feed.h"
+#include "bench/order_tracker.h"
+#include "bench/run_result.h"
+#include "bench/target.h"
+
+namespace om::bench {
+
+class LoadRunner {
+ public:
+  // check_alive: called about once a second; a non-empty answer (e.g. "the
+  // broker exited ...") ends the run as failed.
+  LoadRunner(const BenchOptions& options, Target* target, EventFeed* feed,
+             std::function<std::string()> check_alive = {});
+
+  // REQUIRES: target connected, feed started.
+  RunResult Run();
+
+ private:
+  struct Slot {
+    int64_t intended_ns;
+    uint8_t state;  // kOpen, kAnswered
+  };
+  static constexpr uint8_t kOpen = 0, kAnswered = 1;
+
+  bool SendOne(int64_t intended_ns, int64_t now);
+  void OnReply(const SubmitReply& r);
+  void OnAccepted(const SubmitReply& r, int64_t intended_ns, bool known, bool measured);
+  void OnTerminal(const TerminalEvent& e);
+  void OnCompletion(const Completion& c);
+  void Housekeeping(int64_t now);
+  void RecoverGaps();
+  void PrintProgress(int64_t now);
+  bool Drained() const;
+  // Frees a closed-loop window slot.
+  void Release() {
+    if (window_used_ > 0) --window_used_;
+  }
+
+  const BenchOptions& o_;
+  Target* target_;
+  EventFeed* feed_;
+  std::function<std::string()> check_alive_;
+  proto::Submit submit_;  // the order sent every time
+
+  int64_t start_ns_ = 0;
+  int64_t measure_start_ns_ = 0;
+  int64_t timeout_ns_ = 0;
+  int window_used_ = 0;
+
+  std::deque<Slot> slots_;   // requests base_id_ .. next_id_-1
+  uint64_t base_id_ = 1;     // request ids start at 1
+  uint64_t next_id_ = 1;
+  std::unordered_set<uint64_t> timed_out_;  // requests given up on; a reply may still come
+
+  OrderTracker tracker_;
+  size_t gaps_handled_ = 0;
+
+  RunResult res_;
+  Histogram warm_accept_, warm_completion_;  // during warm-up, for the progress line only
+  uint64_t accepts_in_window_ = 0, completions_in_window_ = 0;
+  int64_t last_accept_ns_ = 0, last_completion_ns_ = 0;
+
+  // Progress line: counters at the previous line.
+  Counters prev_;
+  int64_t prev_report_ns_ = 0;
+  std::vector<SubmitReply> replies_;
+  std::vector<TerminalEvent> events_;
+};
+
+}  // namespace om::bench

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs the scenarios of bench/README.md, each $RUNS times, and prints the
+# median of every figure across the runs, with the load average before each
+# run. Every run's full result stays in $OUT/<scenario>-<run>.json.
+#
+#   bench/scenarios.sh [BUILD_DIR]            # default: build
+#   RUNS=3 DURATION=10 WARMUP=2 OUT=/tmp/om-bench bench/scenarios.sh
+#   ONLY="echo sync-default" bench/scenarios.sh   # a subset
+#
+# The fixed-rate scenarios offer half of the sync-default / sync-tuned
+# median throughput, so those must have run first (into the same $OUT).
+set -euo pipefail
+
+BUILD=${1:-build}
+BENCH="$BUILD/bin/ordermesh-bench"
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+OUT=${OUT:-$(mktemp -d /tmp/ordermesh-bench-results-XXXXXX)}
+ONLY=${ONLY:-}
+TUNED=(--window 1024 --set node.credit=512)
+mkdir -p "$OUT"
+
+median_of() {  # median_of SCENARIO JSON_PATH...: medians of the given fields over the runs
+  python3 - "$OUT" "$@" <<'EOF'
+import json, sys, glob, statistics
+out, name, *paths = sys.argv[1:]
+runs = [json.load(open(f)) for f in sorted(glob.glob(f"{out}/{name}-[0-9]*.json"))]
+def get(j, path):
+    for k in path.split("."):
+        j = j[k]
+    return j
+for p in paths:
+    vals = [get(j, p) for j in runs]
+    print(f"  {p:40s} median {statistics.median(vals):>12,.0f}   runs {', '.join(f'{v:,.0f}' for v in vals)}")
+print("  load average (1 min) at the start of each run: " + ", ".join(j["machine"]["loadavg_1m_start"] for j in runs))
+print("  self-check ok: " + ", ".join(str(j["self_check"]["ok"]) for j in runs))
+EOF
+}
+
+scenario() {  # scenario NAME BENCH_ARGS...
+  local name=$1
+  shift
+  if [[ -n "$ONLY" && " $ONLY " != *" $name "* ]]; then return; fi
+  for i in $(seq 1 "$RUNS"); do
+    echo "== $name, run $i of $RUNS: uptime: $(uptime)"
+    echo "   $BENCH $* --warmup $WARMUP --duration $DURATION"
+    "$BENCH" "$@" --warmup "$WARMUP" --duration "$DURATION" --report-interval 0 --json "$OUT/$name-$i.json" |
+      grep -E '^  (throughput|accept latency|completion latency|errors|self-check|cpu|send lag)' || true
+  done
+  echo "== $name: medians of $RUNS runs"
+  median_of "$name" summary.accepted_per_s summary.completed_per_s \
+    accept_latency_us.p50 accept_latency_us.p90 accept_latency_us.p99 accept_latency_us.p99_9 \
+    accept_latency_us.p99_99 accept_latency_us.max \
+    completion_latency_us.p50 completion_latency_us.p90 completion_latency_us.p99 completion_latency_us.p99_9 \
+    completion_latency_us.p99_99 completion_latency_us.max
+}
+
+scenario echo echo --rate max
+scenario echo-inproc echo --transport inproc --rate max
+scenario sync-default --spawn --nodes 2 --rate max
+scenario sync-tuned --spawn --nodes 2 --rate max "${TUNED[@]}"
+scenario async-default --spawn --nodes 2 --rate max --set broker.durability=async
+scenario async-tuned --spawn --nodes 2 --rate max --set broker.durability=async "${TUNED[@]}"
+
+half_of() {  # half_of SCENARIO: half its median completed orders/s, rounded to 1000
+  python3 - "$OUT" "$1" <<'EOF2'
+import json, glob, statistics, sys
+v = [json.load(open(f))["summary"]["completed_per_s"] for f in glob.glob(f"{sys.argv[1]}/{sys.argv[2]}-[0-9]*.json")]
+print(int(round(statistics.median(v) / 2, -3)))
+EOF2
+}
+
+# Latency at a fixed offered load: half of each closed-loop maximum, same settings.
+if compgen -G "$OUT/sync-default-[0-9]*.json" > /dev/null; then
+  RATE=$(half_of sync-default)
+  echo "== fixed rate: half of sync-default's median = $RATE orders/s"
+  scenario fixed-half-default --spawn --nodes 2 --rate "$RATE"
+fi
+if compgen -G "$OUT/sync-tuned-[0-9]*.json" > /dev/null; then
+  RATE=$(half_of sync-tuned)
+  echo "== fixed rate: half of sync-tuned's median = $RATE orders/s"
+  scenario fixed-half-tuned --spawn --nodes 2 --rate "$RATE" --set node.credit=512
+fi
+echo "results in $OUT"
