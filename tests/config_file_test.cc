@@ -7,8 +7,10 @@
 
 #include "broker/options.h"
 #include "config/config_loader.h"
+#include "gateway/options.h"
 #include "nodes/node_options.h"
 #include "nodes/notify/notify_options.h"
+#include "tools/cli/cli_options.h"
 
 namespace om {
 namespace {
@@ -41,6 +43,8 @@ std::pair<std::string, std::string> LoadShipped(const std::string& program, cons
 using broker::RegisterOptions;
 using node::RegisterOptions;
 using notify::RegisterOptions;
+using gateway::RegisterOptions;
+using cli::RegisterOptions;
 
 TEST(ShippedConfig, BrokerSectionLoadsAndShowsTheDefaults) {
   auto [defaults, loaded] = LoadShipped<broker::BrokerOptions>("ordermesh-broker", "broker");
@@ -54,6 +58,16 @@ TEST(ShippedConfig, NodeSectionLoadsAndShowsTheDefaults) {
 
 TEST(ShippedConfig, NotifySectionLoadsAndShowsTheDefaults) {
   auto [defaults, loaded] = LoadShipped<notify::NotifyOptions>("ordermesh-notify", "notify");
+  EXPECT_EQ(defaults, loaded);
+}
+
+TEST(ShippedConfig, GatewaySectionLoadsAndShowsTheDefaults) {
+  auto [defaults, loaded] = LoadShipped<gateway::GatewayOptions>("ordermesh-gateway", "gateway");
+  EXPECT_EQ(defaults, loaded);
+}
+
+TEST(ShippedConfig, CliSectionLoadsAndShowsTheDefaults) {
+  auto [defaults, loaded] = LoadShipped<cli::CliOptions>("ordermesh", "cli");
   EXPECT_EQ(defaults, loaded);
 }
 

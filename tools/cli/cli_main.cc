@@ -12,6 +12,7 @@
 
 #include "config/config_loader.h"
 #include "protocol/front_client.h"
+#include "tools/cli/cli_options.h"
 #include "tools/cli/commands.h"
 
 namespace {
@@ -32,12 +33,6 @@ constexpr const char* kFooter =
     "  4  no such order or dead letter\n"
     "\n"
     "Times (--since, --until) are RFC 3339 (2026-11-22T04:35:18Z, 2026-11-22) or Unix seconds.";
-
-// Every option of the [cli] section: ORDERMESH_CLI_<KEY> or --<key> override the file.
-struct CliOptions {
-  std::string broker_endpoint = "tcp://127.0.0.1:5555";  // the broker's front socket
-  int64_t timeout_ms = 5'000;                            // wait for each answer
-};
 
 // The deepest subcommand that was parsed, for error hints.
 const CLI::App& Deepest(const CLI::App& app) {
@@ -87,10 +82,9 @@ CLI::Validator StatusName() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CliOptions options;
+  om::cli::CliOptions options;
   om::config::ConfigLoader loader("ordermesh", "cli");
-  loader.Add("broker_endpoint", &options.broker_endpoint, "the broker's front endpoint");
-  loader.Add("timeout_ms", &options.timeout_ms, "how long to wait for each answer of the broker (ms)", 1, 3'600'000);
+  om::cli::RegisterOptions(loader, options);
 
   CLI::App app{kDescription, "ordermesh"};
   app.fallthrough();  // global options also after the subcommand: `ordermesh stats --json`
