@@ -58,6 +58,10 @@ scenario() {  # scenario NAME BENCH_ARGS...
 
 scenario echo echo --rate max
 scenario echo-inproc echo --transport inproc --rate max
+# HTTP: the gateway (sync durability, two no-op nodes) and the bare civetweb
+# 202 handler, same load tool and connections, back to back.
+scenario http-gateway --spawn --target http:// --connections 50 --nodes 2 --rate max
+scenario http-bare bare-http --connections 50 --rate max
 scenario sync-default --spawn --nodes 2 --rate max
 scenario sync-tuned --spawn --nodes 2 --rate max "${TUNED[@]}"
 scenario async-default --spawn --nodes 2 --rate max --set broker.durability=async
@@ -82,4 +86,16 @@ if compgen -G "$OUT/sync-tuned-[0-9]*.json" > /dev/null; then
   echo "== fixed rate: half of sync-tuned's median = $RATE orders/s"
   scenario fixed-half-tuned --spawn --nodes 2 --rate "$RATE" --set node.credit=512
 fi
+if compgen -G "$OUT/http-gateway-[0-9]*.json" > /dev/null; then
+  RATE=$(half_of http-gateway)
+  echo "== fixed rate: half of http-gateway's median = $RATE orders/s"
+  scenario http-fixed-half --spawn --target http:// --connections 50 --nodes 2 --rate "$RATE"
+fi
+# A slow step: 20 ms payment per order, at three credits.
+for credit in 1 16 64; do
+  scenario "payment20-credit$credit" --spawn --nodes 2 --rate max --window 512 \
+    --set node.pipeline=delay --set node.delay_ms=20 --set node.credit=$credit
+done
+# Node churn: one node killed (SIGKILL) and restarted every 3 s.
+scenario churn --spawn --nodes 3 --rate 10000 --chaos kill-node:3s
 echo "results in $OUT"
