@@ -21,7 +21,7 @@
 #include "broker/broker_core.h"
 #include "common/clock.h"
 #include "protocol/codec.h"
-#include "spdlog/spdlog.h"
+#include <spdlog/spdlog.h>
 
 namespace om::broker {
 namespace {

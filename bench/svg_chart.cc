@@ -30,7 +30,8 @@ std::string Label(double v) {
     }
     return (n < 0 ? "-" : "") + s;
   }
-  snprintf(buf, sizeof buf, "%g", std::round(v * 100) / 100);
+  if (std::fabs(v) >= 100) snprintf(buf, sizeof buf, "%.0f", v);
+  else snprintf(buf, sizeof buf, "%g", std::round(v * 100) / 100);
   return buf;
 }
 
@@ -149,8 +150,11 @@ std::string RenderSvg(const SweepChart& c) {
     const double cx = kLeft + slot * (static_cast<double>(i) + 0.5);
     const double y = bottom - (p.p99_us * l_scale) / l_top * plot_h;
     svg += "<circle cx=\"" + Num(cx) + "\" cy=\"" + Num(y) + "\" r=\"4.5\" fill=\"" + kLineColour + "\"/>\n";
+    // A white halo keeps the label readable over a bar.
     svg += Text(cx + 8, y - 8, Label(p.p99_us * l_scale) + " " + l_unit, "start", 11,
-                (" fill=\"" + std::string(kLineColour) + "\"").c_str());
+                (" fill=\"" + std::string(kLineColour) +
+                 "\" font-weight=\"bold\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\"")
+                    .c_str());
   }
   svg += "</svg>\n";
   return svg;

@@ -101,9 +101,10 @@ void WritePng(const SweepChart& chart, const std::string& png, const std::string
     << "set title '" << chart.title << "'\nset xlabel '" << chart.x_label << "'\n"
     << "set ylabel '" << chart.throughput_label << "'\nset y2label '" << chart.latency_label << " (ms)'\n"
     << "set yrange [0:*]\nset y2range [0:*]\nset ytics nomirror\nset y2tics\nset grid ytics\n"
-    << "set style fill solid 0.8\nset boxwidth 0.6\nset key top left\n"
-    << "plot '" << data << "' using 0:2:xtic(1) with boxes title '" << chart.throughput_label << "', "
-    << "'' using 0:3 axes x1y2 with linespoints lw 2 pt 7 title '" << chart.latency_label << "'\n";
+    << "set style fill solid 0.8\nset boxwidth 0.6\nset key above\n"
+    << "plot '" << data << "' using 0:2:xtic(1) with boxes lc rgb '#4C78A8' title '" << chart.throughput_label
+    << "', '' using 0:3 axes x1y2 with linespoints lw 2 pt 7 lc rgb '#E45756' title '" << chart.latency_label
+    << " (ms)'\n";
   g.close();
   if (system(("gnuplot " + script).c_str()) == 0) printf("chart: %s\n", png.c_str());
 }
