@@ -105,6 +105,7 @@ void BrokerCore::AnswerQuery(const std::string& client, uint64_t id, const proto
 }
 
 void BrokerCore::ListOrders(const std::string& client, uint64_t id, const proto::ListOrders& m) {
+  if (m.status == OrderStatus::kNone) return ReplyError(client, id, ErrorCode::kBadRequest, "no status to list");
   const uint32_t limit = std::clamp<uint32_t>(m.limit, 1, kMaxPage);
   proto::OrderList out;
   if (m.status == OrderStatus::kProcessing) {
