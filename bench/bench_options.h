@@ -15,6 +15,9 @@ enum class WindowOn : uint8_t {
   kAccept,    // ... until its ACCEPTED reply (measures the submit path alone)
 };
 
+// The unit price of every item the bench sends (and of its --spawn catalog).
+inline constexpr int64_t kBenchPriceCents = 1000;
+
 struct BenchOptions {
   // ---- what to load ----
   bool echo = false;                             // `echo` subcommand: the in-process echo server

@@ -3,6 +3,7 @@
 // series, the SVG chart, and the HTTP request/response wire code.
 #include <gtest/gtest.h>
 
+#include "bench/catalog_file.h"
 #include "bench/chaos.h"
 #include "bench/csv_writer.h"
 #include "bench/http_wire.h"
@@ -85,7 +86,7 @@ TEST(ParseVary, SplitsKeyAndValues) {
 
 TEST(ParseVary, RejectsEmptyValuesAndUnknownKeys) {
   for (const char* bad : {"", "node.credit", "node.credit=", "node.credit=1,,4", "node.credit=1,", "credit=1",
-                          "notify.x=1", "=1,2", "node.=1"}) {
+                          "notify.x=1", "=1,2", "node.=1", "json=x"}) {
     EXPECT_FALSE(ParseVary(bad).ok()) << bad;
   }
 }
@@ -96,6 +97,8 @@ TEST(ScenarioArgs, AddsTheSetOrTheRateAndTheJson) {
             (Flags{"--spawn", "--duration", "3", "--set", "node.credit=4", "--json", "/tmp/r.json"}));
   EXPECT_EQ(ScenarioArgs(base, *ParseVary("rate=100"), "100", "j"),
             (Flags{"--spawn", "--duration", "3", "--rate", "100", "--json", "j"}));
+  EXPECT_EQ(ScenarioArgs(base, *ParseVary("nodes=1,2"), "2", "j"),
+            (Flags{"--spawn", "--duration", "3", "--nodes", "2", "--json", "j"}));
 }
 
 TEST(SeriesCsv, OneHeaderAndOneLinePerIntervalWithRatesPerSecond) {
@@ -197,6 +200,30 @@ TEST(HttpResponseParser, RejectsWhatItCannotFrame) {
             HttpResponseParser::State::kBad);
   EXPECT_EQ(HttpResponseParser::Parse("HTTP/1.1 200 OK\r\n\r\n", &r, &used), HttpResponseParser::State::kBad);
   EXPECT_EQ(HttpResponseParser::Parse("SMTP 220 hello\r\n\r\n", &r, &used), HttpResponseParser::State::kBad);
+}
+
+TEST(CatalogToml, ListsEveryProductTheBenchSendsWithItsPriceAndHugeStock) {
+  const std::string t = CatalogToml(3, 1000, "USD");
+  EXPECT_EQ(t.find("currency = \"USD\"\n"), t.find("currency"));
+  EXPECT_LT(t.find("currency"), t.find("[[products]]"));  // top-level key before the tables
+  size_t tables = 0;
+  for (size_t at = t.find("[[products]]"); at != std::string::npos; at = t.find("[[products]]", at + 1)) ++tables;
+  EXPECT_EQ(tables, 3u);
+  for (const char* id : {"id = \"sku-1\"", "id = \"sku-2\"", "id = \"sku-3\""}) EXPECT_NE(t.find(id), std::string::npos);
+  EXPECT_EQ(t.find("sku-4"), std::string::npos);
+  EXPECT_NE(t.find("unit_price_cents = 1000\n"), std::string::npos);
+  EXPECT_NE(t.find("stock = 1000000000000\n"), std::string::npos);
+}
+
+TEST(PipelineNeedsCatalog, OnlyForStepsThatPriceOrReserve) {
+  EXPECT_TRUE(PipelineNeedsCatalog("validate,price,payment,reserve"));
+  EXPECT_TRUE(PipelineNeedsCatalog("payment, reserve"));
+  EXPECT_FALSE(PipelineNeedsCatalog("payment"));
+  EXPECT_FALSE(PipelineNeedsCatalog("complete"));
+  EXPECT_FALSE(PipelineNeedsCatalog("prices,delay"));
+  EXPECT_EQ(PipelineOf({"--credit", "4", "--pipeline", "price,payment"}), "price,payment");
+  EXPECT_EQ(PipelineOf({"--pipeline=reserve"}), "reserve");
+  EXPECT_EQ(PipelineOf({"--credit", "4"}), "");
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ Deliver SampleDeliver() {
   d.order_id = "01920c5e-7b3a-7cc1-8d2e-4f5a6b7c8d9e";
   d.attempt = 1;
   d.order = SampleOrder(2);
+  d.catalog = SampleCatalog(2);
   return d;
 }
 
@@ -76,6 +77,12 @@ Stats SampleStats() {
   s.nodes[0].node_id = "host-1-a";
   s.nodes[1].node_id = "host-2-b";
   return s;
+}
+
+std::vector<CatalogEntry> SampleCatalog(int n) {
+  std::vector<CatalogEntry> c;
+  for (int i = 0; i < n; ++i) c.push_back({"sku-" + std::to_string(i), "Product " + std::to_string(i), 1250, "USD", 1000});
+  return c;
 }
 
 DeadLetter SampleDeadLetter() {
@@ -126,6 +133,10 @@ BENCHMARK_CAPTURE(BM_Encode, DlqRedrive, DlqRedrive{});
 BENCHMARK_CAPTURE(BM_Decode, DlqRedrive, DlqRedrive{}, DecodeFrontRequest);
 BENCHMARK_CAPTURE(BM_Encode, DlqPurge, DlqPurge{});
 BENCHMARK_CAPTURE(BM_Decode, DlqPurge, DlqPurge{}, DecodeFrontRequest);
+BENCHMARK_CAPTURE(BM_Encode, CatalogList, CatalogList{{"sku-0", "sku-1"}});
+BENCHMARK_CAPTURE(BM_Decode, CatalogList, CatalogList{{"sku-0", "sku-1"}}, DecodeFrontRequest);
+BENCHMARK_CAPTURE(BM_Encode, CatalogSet, CatalogSet{SampleCatalog(10)});
+BENCHMARK_CAPTURE(BM_Decode, CatalogSet, CatalogSet{SampleCatalog(10)}, DecodeFrontRequest);
 
 // Front replies (broker -> client).
 BENCHMARK_CAPTURE(BM_Encode, Accepted, Accepted{"01920c5e-7b3a-7cc1-8d2e-4f5a6b7c8d9e", false});
@@ -149,6 +160,8 @@ BENCHMARK_CAPTURE(BM_Encode, DlqEntry, DlqEntry{SampleDeadLetter(), SampleRecord
 BENCHMARK_CAPTURE(BM_Decode, DlqEntry, DlqEntry{SampleDeadLetter(), SampleRecord()}, DecodeFrontReply);
 BENCHMARK_CAPTURE(BM_Encode, DlqCount, DlqCount{12, 0});
 BENCHMARK_CAPTURE(BM_Decode, DlqCount, DlqCount{12, 0}, DecodeFrontReply);
+BENCHMARK_CAPTURE(BM_Encode, Catalog, Catalog{SampleCatalog(10)});
+BENCHMARK_CAPTURE(BM_Decode, Catalog, Catalog{SampleCatalog(10)}, DecodeFrontReply);
 
 // Back socket: node -> broker, broker -> node.
 BENCHMARK_CAPTURE(BM_Encode, Ready, Ready{"host-1234-abcd", 64, "host", 1234});

@@ -34,7 +34,7 @@ LoadRunner::LoadRunner(const BenchOptions& options, Target* target, EventFeed* f
   proto::OrderRequest& order = submit_.order;
   order.customer_id = "bench-customer";
   order.currency = "USD";
-  for (int i = 1; i <= o_.items; ++i) order.items.push_back({"sku-" + std::to_string(i), 1, 1000});
+  for (int i = 1; i <= o_.items; ++i) order.items.push_back({"sku-" + std::to_string(i), 1, kBenchPriceCents});
 }
 
 void LoadRunner::SetProducts(uint64_t order_index) {
@@ -326,7 +326,10 @@ void LoadRunner::RecoverGaps() {
           break;
         }
         after = ev.seq;
-        if (proto::IsTerminal(ev.status)) OnTerminal({MakeOrderKey(ev.order_id), ev.status, -1});
+        // payment.voided and catalog.updated share the seq space; only order.<status> ends an order.
+        if (proto::EventTopic(ev).rfind("order.", 0) == 0 && proto::IsTerminal(ev.status)) {
+          OnTerminal({MakeOrderKey(ev.order_id), ev.status, -1});
+        }
       }
     }
   }

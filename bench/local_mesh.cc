@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "common/signals.h"
@@ -136,6 +137,13 @@ Status LocalMesh::StartPrograms(zmq::context_t& ctx) {
 
   std::vector<std::string> broker_args = {"--data-dir",      dir_ + "/data", "--front-endpoint",  front_,
                                           "--back-endpoint", back_,          "--events-endpoint", events_};
+  if (!options_.catalog_toml.empty()) {
+    const std::string path = dir_ + "/catalog.toml";
+    std::ofstream f(path);
+    f << options_.catalog_toml;
+    if (!f) return Status::IoError("cannot write " + path);
+    broker_args.insert(broker_args.end(), {"--catalog-file", path});
+  }
   broker_args.insert(broker_args.end(), options_.broker_flags.begin(), options_.broker_flags.end());
   auto broker = ChildProcess::Start(options_.bin_dir + "/ordermesh-broker", broker_args, dir_ + "/broker.log");
   if (!broker.ok()) return broker.status();

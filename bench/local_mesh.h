@@ -35,6 +35,8 @@ struct LocalMeshOptions {
   std::vector<std::string> broker_flags;
   std::vector<std::string> node_flags;
   std::vector<std::string> gateway_flags;
+  // When not empty: written to <dir>/catalog.toml and given to the broker as --catalog-file.
+  std::string catalog_toml;
   bool keep_dir = false;  // leave the temp dir (data and logs) behind
   std::chrono::milliseconds start_timeout{15'000};
   std::chrono::milliseconds stop_grace{10'000};

@@ -10,6 +10,7 @@
 
 #include "bench/bench_flags.h"
 #include "bench/bench_options.h"
+#include "bench/catalog_file.h"
 #include "bench/chaos.h"
 #include "bench/csv_writer.h"
 #include "bench/http_target.h"
@@ -102,6 +103,9 @@ Status SetUp(zmq::context_t& ctx, const BenchOptions& o, Rig* rig, RunSetup* set
     mo.broker_flags = flags.broker;
     mo.node_flags = flags.node;
     mo.gateway_flags = flags.gateway;
+    if (PipelineNeedsCatalog(PipelineOf(flags.node)) && !HasFlag(flags.broker, "--catalog-file")) {
+      mo.catalog_toml = CatalogToml(o.products > 0 ? o.products : o.items, kBenchPriceCents, "USD");
+    }
     rig->mesh = std::make_unique<LocalMesh>(mo);
     fprintf(stdout, "starting a broker, %d node%s%s from %s ...\n", o.nodes, o.nodes == 1 ? "" : "s",
             mo.gateway ? " and a gateway" : "", mo.bin_dir.c_str());

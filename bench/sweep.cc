@@ -18,8 +18,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: ordermesh-bench sweep --vary KEY=V1,V2,... [--chart FILE.svg] [--latency completion|accept] [--] "
     "BENCH FLAGS...\n"
-    "  KEY: rate, or a --set key (broker.KEY, node.KEY, gateway.KEY), e.g. node.credit=1,4,16,64\n"
-    "  one ordermesh-bench run per value with the BENCH FLAGS plus --set KEY=V (or --rate V); prints a table,\n"
+    "  KEY: a bench flag (rate, nodes, connections, window, items, products) or a --set key (broker.KEY,\n"
+    "  node.KEY, gateway.KEY), e.g. node.credit=1,4,16,64\n"
+    "  one ordermesh-bench run per value with the BENCH FLAGS plus --set KEY=V (or --KEY V); prints a table,\n"
     "  writes the chart as SVG (default sweep.svg) and, when gnuplot is installed, as PNG beside it.\n";
 
 struct RunRow {
@@ -109,6 +110,14 @@ void WritePng(const SweepChart& chart, const std::string& png, const std::string
   if (system(("gnuplot " + script).c_str()) == 0) printf("chart: %s\n", png.c_str());
 }
 
+// Keys that are the bench's own flags rather than a spawned program's setting.
+bool IsBenchFlagKey(const std::string& key) {
+  for (const char* k : {"rate", "nodes", "connections", "window", "items", "products"}) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
 std::string MachineText() {
   const MachineInfo m = ReadMachineInfo();
   return std::to_string(m.nproc) + " CPUs, " + m.cpu_model;
@@ -124,12 +133,12 @@ Result<VarySpec> ParseVary(const std::string& text) {
   if (eq == std::string::npos || eq == 0) return bad("no KEY=");
   VarySpec spec;
   spec.key = text.substr(0, eq);
-  if (spec.key != "rate") {
+  if (!IsBenchFlagKey(spec.key)) {
     const size_t dot = spec.key.find('.');
     const std::string program = spec.key.substr(0, dot);
     if (dot == std::string::npos || dot + 1 == spec.key.size() ||
         (program != "broker" && program != "node" && program != "gateway")) {
-      return bad("KEY must be rate or broker.KEY, node.KEY, gateway.KEY");
+      return bad("KEY must be rate, nodes, connections, window, items, products, or broker.KEY, node.KEY, gateway.KEY");
     }
   }
   std::string rest = text.substr(eq + 1);
@@ -148,8 +157,8 @@ Result<VarySpec> ParseVary(const std::string& text) {
 std::vector<std::string> ScenarioArgs(const std::vector<std::string>& base, const VarySpec& vary,
                                       const std::string& value, const std::string& json_path) {
   std::vector<std::string> args = base;
-  if (vary.key == "rate") {
-    args.insert(args.end(), {"--rate", value});
+  if (IsBenchFlagKey(vary.key)) {
+    args.insert(args.end(), {"--" + vary.key, value});
   } else {
     args.insert(args.end(), {"--set", vary.key + "=" + value});
   }

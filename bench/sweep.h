@@ -5,9 +5,10 @@
 //                         [--latency completion|accept] [--] BENCH FLAGS...
 //
 // KEY is any --set key (broker.*, node.*, gateway.*, e.g. node.credit or
-// node.payment.latency_ms) or `rate`. Each run is a fresh ordermesh-bench
+// node.payment.latency_ms) or one of the bench's own flags rate, nodes,
+// connections, window, items, products. Each run is a fresh ordermesh-bench
 // process (so each --spawn mesh starts clean) with the bench flags plus
-// `--set KEY=VALUE` (or `--rate VALUE`) and a --json file in a temp dir; the
+// `--set KEY=VALUE` (or `--KEY VALUE`) and a --json file in a temp dir; the
 // sweep reads the JSONs back. It stops early after Ctrl-C. Exit status 0
 // when every run passed its self-check, else 1; 2 for bad flags.
 //
@@ -23,17 +24,17 @@
 namespace om::bench {
 
 struct VarySpec {
-  std::string key;                  // "node.credit" or "rate"
+  std::string key;                  // "node.credit", or a bench flag: "rate", "nodes"
   std::vector<std::string> values;  // as given, in order
 };
 
 // "node.credit=1,4,16,64" -> {"node.credit", {"1","4","16","64"}}. The key
-// is `rate` or PROGRAM.KEY with PROGRAM broker, node or gateway; no empty
-// values. Errors quote the text.
+// is a bench flag (above) or PROGRAM.KEY with PROGRAM broker, node or
+// gateway; no empty values. Errors quote the text.
 [[nodiscard]] Result<VarySpec> ParseVary(const std::string& text);
 
-// The flags of the run for one value: base, then `--rate VALUE` or
-// `--set KEY=VALUE`, then `--json json_path`.
+// The flags of the run for one value: base, then `--KEY VALUE` (a bench
+// flag) or `--set KEY=VALUE`, then `--json json_path`.
 std::vector<std::string> ScenarioArgs(const std::vector<std::string>& base, const VarySpec& vary,
                                       const std::string& value, const std::string& json_path);
 
