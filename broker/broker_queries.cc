@@ -65,6 +65,9 @@ void BrokerCore::AnswerQuery(const std::string& client, uint64_t id, const proto
     return Reply(client, id, proto::Order{std::move(rec).value()});
   }
   if (auto* list = std::get_if<proto::ListOrders>(&req)) return ListOrders(client, id, *list);
+  if (auto* catalog = std::get_if<proto::CatalogList>(&req)) {
+    return Reply(client, id, proto::Catalog{catalog_.List(catalog->product_ids)});
+  }
   if (auto* stats = std::get_if<proto::GetStats>(&req)) {
     return Reply(client, id, proto::StatsReply{BuildStats(stats->with_nodes)});
   }
