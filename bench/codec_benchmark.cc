@@ -24,6 +24,12 @@ OrderRequest SampleOrder(int items) {
 
 Submit SampleSubmit() { return Submit{SampleOrder(2)}; }
 
+std::vector<CatalogEntry> SampleCatalog(int n) {
+  std::vector<CatalogEntry> c;
+  for (int i = 0; i < n; ++i) c.push_back({"sku-" + std::to_string(i), "Product " + std::to_string(i), 1250, "USD", 1000});
+  return c;
+}
+
 Deliver SampleDeliver() {
   Deliver d;
   d.order_id = "01920c5e-7b3a-7cc1-8d2e-4f5a6b7c8d9e";
@@ -79,11 +85,6 @@ Stats SampleStats() {
   return s;
 }
 
-std::vector<CatalogEntry> SampleCatalog(int n) {
-  std::vector<CatalogEntry> c;
-  for (int i = 0; i < n; ++i) c.push_back({"sku-" + std::to_string(i), "Product " + std::to_string(i), 1250, "USD", 1000});
-  return c;
-}
 
 DeadLetter SampleDeadLetter() {
   DeadLetter d;
