@@ -146,6 +146,7 @@ TEST_F(LedgerTest, WhenOneEffectCannotApplyNoneDoesAndThePaymentIsVoided) {
   EXPECT_EQ(voided[0].reason, "insufficient_stock");
   EXPECT_NE(voided[0].data_json.find("auth-x"), std::string::npos);
   EXPECT_NE(voided[0].data_json.find("\"broker\""), std::string::npos);
+  EXPECT_NE(voided[0].data_json.find("\"amount_cents\":100"), std::string::npos) << voided[0].data_json;
 }
 
 TEST_F(LedgerTest, NodeCompensatedFailureIsPublishedAndUnpaidFailureIsNot) {
