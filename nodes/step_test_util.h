@@ -49,6 +49,13 @@ inline proto::NodeResult RunToEnd(const Pipeline& p, OrderContext ctx, int64_t n
   return run.result(now);
 }
 
+// The result's trace as "step:outcome:code" lines, for one-line comparisons.
+inline std::vector<std::string> TraceLines(const proto::NodeResult& r) {
+  std::vector<std::string> lines;
+  for (const auto& t : r.steps) lines.push_back(t.step + ":" + t.outcome + ":" + t.code);
+  return lines;
+}
+
 inline Pipeline MakePipelineOf(const NodeOptions& options) {
   auto p = Pipeline::Make(options);
   EXPECT_TRUE(p.ok()) << p.status().ToString();
