@@ -10,6 +10,7 @@
 #include "bench/local_mesh.h"
 #include "bench/svg_chart.h"
 #include "bench/sweep.h"
+#include "config/catalog_file.h"
 
 namespace om::bench {
 namespace {
@@ -213,6 +214,13 @@ TEST(CatalogToml, ListsEveryProductTheBenchSendsWithItsPriceAndHugeStock) {
   EXPECT_EQ(t.find("sku-4"), std::string::npos);
   EXPECT_NE(t.find("unit_price_cents = 1000\n"), std::string::npos);
   EXPECT_NE(t.find("stock = 1000000000000\n"), std::string::npos);
+  // And the broker's own loader takes it as it is.
+  auto entries = config::ParseCatalog(t, "bench catalog");
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[2].product_id, "sku-3");
+  EXPECT_EQ((*entries)[2].unit_price_cents, 1000);
+  EXPECT_EQ((*entries)[2].stock, kBenchStock);
 }
 
 TEST(PipelineNeedsCatalog, OnlyForStepsThatPriceOrReserve) {

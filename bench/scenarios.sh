@@ -111,7 +111,7 @@ sweep() {  # sweep CHART_NAME --vary KEY=VALUES [--latency accept] -- BENCH_ARGS
   shift
   echo "== sweep $name: uptime: $(uptime)"
   "$BENCH" sweep --chart "$CHARTS/$name.svg" "$@" --warmup "$WARMUP" --duration "$SWEEP_DURATION" --report-interval 0 |
-    sed -n '/^== sweep of/,$p'
+    sed -n '/^== sweep of/,$p' || true  # a failed run is a result too (gateway-threads below connections)
 }
 if [[ "$SWEEPS" == 1 ]]; then
   SWEEP_DURATION=${SWEEP_DURATION:-3}

@@ -87,7 +87,10 @@ std::string RenderSvg(const SweepChart& c) {
   const std::string l_unit = ms ? "ms" : "µs";
   double t_top, t_step, l_top, l_step;
   NiceAxis(t_max, &t_top, &t_step);
-  NiceAxis(l_max * l_scale, &l_top, &l_step);
+  // The right axis shares the left one's grid lines: a nice step per line.
+  const double lines = std::round(t_top / t_step);
+  NiceAxis(l_max * l_scale / lines * 5, &l_top, &l_step);  // NiceAxis aims at five steps
+  l_top = l_step * lines;
 
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + Num(kWidth) + "\" height=\"" +
                     Num(kHeight) + "\" viewBox=\"0 0 " + Num(kWidth) + " " + Num(kHeight) +
@@ -120,8 +123,17 @@ std::string RenderSvg(const SweepChart& c) {
   svg += Text(rx, kTop + plot_h / 2, c.latency_label + " (" + l_unit + ")", "middle", 13,
               (" fill=\"" + std::string(kLineColour) + "\" transform=\"rotate(90 " + Num(rx) + " " +
                Num(kTop + plot_h / 2) + ")\"").c_str());
-  svg += Text(kLeft + plot_w / 2, bottom + 44, c.x_label, "middle", 13, " font-weight=\"bold\"");
-  if (!c.footnote.empty()) svg += Text(kLeft + plot_w / 2, kHeight - 12, c.footnote, "middle", 10, " fill=\"#666\"");
+  svg += Text(kLeft + plot_w / 2, bottom + 40, c.x_label, "middle", 13, " font-weight=\"bold\"");
+  if (!c.footnote.empty()) {
+    // Two lines when long: the command, then the machine (after " | ").
+    const size_t bar = c.footnote.find(" | ");
+    if (c.footnote.size() > 120 && bar != std::string::npos) {
+      svg += Text(kWidth / 2, kHeight - 24, c.footnote.substr(0, bar), "middle", 10, " fill=\"#666\"");
+      svg += Text(kWidth / 2, kHeight - 10, c.footnote.substr(bar + 3), "middle", 10, " fill=\"#666\"");
+    } else {
+      svg += Text(kWidth / 2, kHeight - 12, c.footnote, "middle", 10, " fill=\"#666\"");
+    }
+  }
 
   // Bars, x labels, then the latency line on top.
   const size_t n = c.points.size();
