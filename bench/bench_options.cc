@@ -21,6 +21,16 @@ Status ParseRate(const std::string& text, double* rate) {
 Status Validate(BenchOptions& o) {
   if (Status st = ParseRate(o.rate_text, &o.rate); !st.ok()) return st;
   if (o.echo && o.spawn) return Status::InvalidArgument("--spawn does not go with echo: echo runs its own server");
+  if (o.bare_http && (o.spawn || o.echo)) {
+    return Status::InvalidArgument("bare-http runs its own server: no --spawn, no echo");
+  }
+  if (o.bare_http) {
+    o.target = "http://127.0.0.1:0";
+    o.window_on = WindowOn::kAccept;  // there is no broker and no event to wait for
+  }
+  if (o.target.rfind("https://", 0) == 0) return Status::InvalidArgument("--target: https is not supported");
+  if (!o.chaos.empty() && !o.spawn) return Status::InvalidArgument("--chaos needs --spawn (it kills spawned nodes)");
+  if (o.products < 0) return Status::InvalidArgument("--products must be >= 0");
   if (o.count == 0 && o.duration_s <= 0) o.duration_s = 10;
   if (o.count > 0 && o.duration_s > 0) {
     return Status::InvalidArgument("give --count or --duration, not both");

@@ -12,7 +12,10 @@
 namespace om::bench {
 namespace {
 
-constexpr std::string_view kTopicPrefix = "order.";
+// Everything: the broker's log numbers order and non-order events
+// (payment.voided, catalog.updated) in one seq space, so only the whole
+// feed shows whether a seq was skipped. Non-order topics only advance seq.
+constexpr std::string_view kSubscription = "";
 constexpr int kReceiveHighWaterMark = 2'000'000;
 constexpr int kMaxBatch = 4096;  // messages read before handing a batch over
 
@@ -37,7 +40,7 @@ Status EventFeed::Start(int subscribe_wait_ms) {
     socket_.set(zmq::sockopt::linger, 0);
     socket_.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
     socket_.set(zmq::sockopt::rcvtimeo, 100);  // wake to check stop_
-    socket_.set(zmq::sockopt::subscribe, kTopicPrefix);
+    socket_.set(zmq::sockopt::subscribe, kSubscription);
     socket_.connect(endpoint_);
   } catch (const zmq::error_t& e) {
     return Status::Unavailable("cannot subscribe to " + endpoint_ + ": " + e.what());

@@ -1,7 +1,8 @@
 // EventFeed: the bench's subscriber to the broker's PUB feed.
 //
-// A dedicated thread owns the SUB socket (subscribed to the whole "order."
-// prefix, as protocol/SPEC.md asks, so sequence gaps are visible). It stamps
+// A dedicated thread owns the SUB socket (subscribed to every topic: order
+// and non-order events share the broker's seq space, so only the whole feed
+// shows the gaps; topics not starting with "order." only advance seq). It stamps
 // each message when read, keeps only terminal events (PROCESSED, FAILED,
 // DEAD_LETTERED) and hands them to the runner's thread in batches: one mutex
 // hand-off per drained batch, and a write to wake_fd() only when the batch

@@ -34,10 +34,21 @@ LoadRunner::LoadRunner(const BenchOptions& options, Target* target, EventFeed* f
   proto::OrderRequest& order = submit_.order;
   order.customer_id = "bench-customer";
   order.currency = "USD";
-  for (int i = 1; i <= o_.items; ++i) order.items.push_back({"sku-" + std::to_string(i), 1, 1000});
+  for (int i = 1; i <= o_.items; ++i) order.items.push_back({"sku-" + std::to_string(i), 1, kBenchPriceCents});
+}
+
+void LoadRunner::SetProducts(uint64_t order_index) {
+  // Order i takes products (i*items + k) mod N: every product equally often,
+  // neighbouring orders on different products.
+  const uint64_t n = static_cast<uint64_t>(o_.products);
+  const uint64_t items = submit_.order.items.size();
+  for (uint64_t k = 0; k < items; ++k) {
+    submit_.order.items[k].product_id = "sku-" + std::to_string((order_index * items + k) % n + 1);
+  }
 }
 
 bool LoadRunner::SendOne(int64_t intended_ns, int64_t now) {
+  if (o_.products > 0) SetProducts(res_.counters.sent);
   if (!target_->Submit(next_id_, submit_)) {
     ++res_.counters.send_blocked;
     return false;
@@ -66,14 +77,15 @@ RunResult LoadRunner::Run() {
   // Events carry their own receive time, so only a closed loop that frees
   // window slots on completion needs to wake for them; otherwise they are
   // taken on the next turn, without a cross-thread wake-up per batch.
-  const bool wake_for_events = o_.closed_loop() && o_.window_on == WindowOn::kComplete;
+  const bool wake_for_events = feed_ && o_.closed_loop() && o_.window_on == WindowOn::kComplete;
+  const int64_t sample_ns = report_ns > 0 ? report_ns : 1'000'000'000;
   prev_report_ns_ = start_ns_;
 
   bool sending = true;
   int64_t drain_deadline = kNever;
   int event_wake_fd = wake_for_events ? feed_->wake_fd() : -1;
   int64_t next_housekeeping = start_ns_ + kHousekeepingNs;
-  int64_t next_report = report_ns > 0 ? start_ns_ + report_ns : kNever;
+  int64_t next_report = start_ns_ + sample_ns;
   int64_t next_second = start_ns_ + 1'000'000'000;
   auto intended = [&](uint64_t i) {
     return start_ns_ + static_cast<int64_t>(static_cast<double>(i) * 1e9 / o_.rate);
@@ -109,7 +121,7 @@ RunResult LoadRunner::Run() {
       if (!sending) {
         res_.sending_s = static_cast<double>(now - start_ns_) / 1e9;
         drain_deadline = now + Seconds(o_.drain_timeout_s);
-        event_wake_fd = feed_->wake_fd();  // draining: end as soon as the last event is in
+        if (feed_) event_wake_fd = feed_->wake_fd();  // draining: end as soon as the last event is in
       }
     }
     if (!sending && (Drained() || now >= drain_deadline)) break;
@@ -127,9 +139,11 @@ RunResult LoadRunner::Run() {
     target_->Poll(std::max<int64_t>(wait, 0), event_wake_fd, &replies_);
     for (const SubmitReply& r : replies_) OnReply(r);
     replies_.clear();
-    feed_->Take(&events_);
-    for (const TerminalEvent& e : events_) OnTerminal(e);
-    events_.clear();
+    if (feed_) {
+      feed_->Take(&events_);
+      for (const TerminalEvent& e : events_) OnTerminal(e);
+      events_.clear();
+    }
 
     now = MonoNanos();
     if (now >= next_housekeeping) {
@@ -137,12 +151,13 @@ RunResult LoadRunner::Run() {
       next_housekeeping = now + kHousekeepingNs;
     }
     if (now >= next_report) {
-      PrintProgress(now);
-      next_report += report_ns;
+      EndInterval(now, report_ns > 0);
+      next_report += sample_ns;
     }
     if (now >= next_second) {
       next_second = now + 1'000'000'000;
       RecoverGaps();
+      if (each_second_) each_second_(now);
       if (check_alive_) {
         res_.fatal = check_alive_();
         if (!res_.fatal.empty()) break;
@@ -154,9 +169,7 @@ RunResult LoadRunner::Run() {
   if (sending) res_.sending_s = static_cast<double>(end_ns - start_ns_) / 1e9;
   Housekeeping(end_ns);
   if (!res_.interrupted && res_.fatal.empty()) RecoverGaps();
-  if (report_ns > 0 && end_ns - prev_report_ns_ > report_ns / 10) {
-    PrintProgress(end_ns);
-  }
+  if (end_ns - prev_report_ns_ > sample_ns / 10) EndInterval(end_ns, report_ns > 0);
 
   res_.wall_s = static_cast<double>(end_ns - start_ns_) / 1e9;
   const double cpu = CpuSecondsOfSelf() - cpu_start;
@@ -223,6 +236,9 @@ void LoadRunner::OnReply(const SubmitReply& r) {
     case SubmitReply::Kind::kBadReply:
       ++c.bad_replies;
       break;
+    case SubmitReply::Kind::kHttpError:
+      ++c.http_errors[r.http_status];
+      break;
   }
   if (known && o_.closed_loop()) Release();
 }
@@ -233,7 +249,14 @@ void LoadRunner::OnAccepted(const SubmitReply& r, int64_t intended_ns, bool know
     ++accepts_in_window_;
     last_accept_ns_ = std::max(last_accept_ns_, r.recv_ns);
   }
-  if (known) (measured ? res_.accept_latency : warm_accept_).Record((r.recv_ns - intended_ns) / 1000);
+  if (known) {
+    (measured ? res_.accept_latency : warm_accept_).Record((r.recv_ns - intended_ns) / 1000);
+    interval_accept_.Record((r.recv_ns - intended_ns) / 1000);
+  }
+  if (!feed_) {  // nothing to follow: done at its accept
+    if (known && o_.closed_loop()) Release();
+    return;
+  }
   const bool holds_window = known && o_.closed_loop() && o_.window_on == WindowOn::kComplete;
   if (known && o_.closed_loop() && !holds_window) Release();
   auto done = tracker_.OnAccepted(MakeOrderKey(r.order_id), intended_ns, r.recv_ns, measured, holds_window);
@@ -265,6 +288,7 @@ void LoadRunner::OnCompletion(const Completion& c) {
   }
   if (c.intended_ns < 0) return;  // a late reply: its send time is forgotten
   (c.measured ? res_.completion_latency : warm_completion_).Record((c.event_ns - c.intended_ns) / 1000);
+  interval_completion_.Record((c.event_ns - c.intended_ns) / 1000);
 }
 
 void LoadRunner::Housekeeping(int64_t now) {
@@ -287,6 +311,7 @@ void LoadRunner::Housekeeping(int64_t now) {
 }
 
 void LoadRunner::RecoverGaps() {
+  if (!feed_) return;
   std::vector<std::pair<uint64_t, uint64_t>> gaps = feed_->Gaps();
   for (; gaps_handled_ < gaps.size(); ++gaps_handled_) {
     const auto [first, last] = gaps[gaps_handled_];
@@ -301,7 +326,10 @@ void LoadRunner::RecoverGaps() {
           break;
         }
         after = ev.seq;
-        if (proto::IsTerminal(ev.status)) OnTerminal({MakeOrderKey(ev.order_id), ev.status, -1});
+        // payment.voided and catalog.updated share the seq space; only order.<status> ends an order.
+        if (proto::EventTopic(ev).rfind("order.", 0) == 0 && proto::IsTerminal(ev.status)) {
+          OnTerminal({MakeOrderKey(ev.order_id), ev.status, -1});
+        }
       }
     }
   }
@@ -309,20 +337,46 @@ void LoadRunner::RecoverGaps() {
 
 bool LoadRunner::Drained() const { return slots_.empty() && tracker_.pending() == 0; }
 
-void LoadRunner::PrintProgress(int64_t now) {
+void LoadRunner::EndInterval(int64_t now, bool print) {
   // Warm-up figures until the measured ones have something to show.
-  const bool warm = now < measure_start_ns_ || res_.completion_latency.Count() == 0;
+  const bool warm = now < measure_start_ns_ || res_.accept_latency.Count() == 0;
   ProgressLine line;
   line.elapsed_s = static_cast<double>(now - start_ns_) / 1e9;
   line.interval_s = static_cast<double>(now - prev_report_ns_) / 1e9;
   line.phase = now < measure_start_ns_ ? "warm-up" : (res_.sending_s > 0 ? "drain" : "");
+  if (res_.sending_s > 0) {
+    line.progress_pct = 100;
+  } else if (o_.count > 0) {
+    line.progress_pct = 100.0 * static_cast<double>(res_.counters.sent) / static_cast<double>(o_.count);
+  } else {
+    line.progress_pct = 100.0 * line.elapsed_s / (o_.warmup_s + o_.duration_s);
+  }
   line.now = res_.counters;
   line.prev = prev_;
   line.accept = warm ? &warm_accept_ : &res_.accept_latency;
   line.completion = warm ? &warm_completion_ : &res_.completion_latency;
   line.in_flight = static_cast<int64_t>(res_.counters.sent - res_.counters.answered - timed_out_.size());
   line.pending = tracker_.pending();
-  PrintProgressLine(stdout, line);
+  if (print) PrintProgressLine(stdout, line);
+
+  IntervalSample s;
+  s.t_s = line.elapsed_s;
+  s.interval_s = line.interval_s;
+  s.phase = line.phase;
+  s.sent = res_.counters.sent - prev_.sent;
+  s.accepted = res_.counters.accepted - prev_.accepted;
+  s.completed = res_.counters.completed - prev_.completed;
+  s.errors = res_.counters.error_total() - prev_.error_total();
+  auto pct = [](const Histogram& h, double p) { return h.Count() ? h.Percentile(p) : int64_t{-1}; };
+  s.accept_p50_us = pct(interval_accept_, 50);
+  s.accept_p99_us = pct(interval_accept_, 99);
+  s.completion_p50_us = pct(interval_completion_, 50);
+  s.completion_p99_us = pct(interval_completion_, 99);
+  s.in_flight = line.in_flight;
+  s.pending = line.pending;
+  res_.series.push_back(std::move(s));
+  interval_accept_.Reset();
+  interval_completion_.Reset();
   prev_ = res_.counters;
   prev_report_ns_ = now;
 }

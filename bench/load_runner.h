@@ -34,9 +34,14 @@ namespace om::bench {
 class LoadRunner {
  public:
   // check_alive: called about once a second; a non-empty answer (e.g. "the
-  // broker exited ...") ends the run as failed.
+  // broker exited ...") ends the run as failed. feed: null when there are no
+  // events to follow (the bare HTTP reference): an order is done at its accept.
   LoadRunner(const BenchOptions& options, Target* target, EventFeed* feed,
              std::function<std::string()> check_alive = {});
+
+  // Called about once a second with MonoNanos(), on the runner's thread
+  // (the --chaos schedule). Set before Run().
+  void set_each_second(std::function<void(int64_t)> f) { each_second_ = std::move(f); }
 
   // REQUIRES: target connected, feed started.
   RunResult Run();
@@ -55,7 +60,9 @@ class LoadRunner {
   void OnCompletion(const Completion& c);
   void Housekeeping(int64_t now);
   void RecoverGaps();
-  void PrintProgress(int64_t now);
+  // Ends one interval: a sample for the series, and a progress line if asked.
+  void EndInterval(int64_t now, bool print);
+  void SetProducts(uint64_t order_index);
   bool Drained() const;
   // Frees a closed-loop window slot.
   void Release() {
@@ -66,7 +73,8 @@ class LoadRunner {
   Target* target_;
   EventFeed* feed_;
   std::function<std::string()> check_alive_;
-  proto::Submit submit_;  // the order sent every time
+  std::function<void(int64_t)> each_second_;
+  proto::Submit submit_;  // the order sent, its product ids changed per order with --products
 
   int64_t start_ns_ = 0;
   int64_t measure_start_ns_ = 0;
@@ -83,6 +91,7 @@ class LoadRunner {
 
   RunResult res_;
   Histogram warm_accept_, warm_completion_;  // during warm-up, for the progress line only
+  Histogram interval_accept_, interval_completion_;  // this interval, for the series
   uint64_t accepts_in_window_ = 0, completions_in_window_ = 0;
   int64_t last_accept_ns_ = 0, last_completion_ns_ = 0;
 

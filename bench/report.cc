@@ -1,5 +1,6 @@
 #include "bench/report.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,14 @@ std::string ErrorsByKind(const Counters& c, const Counters* since = nullptr) {
   for (size_t i = 0; i < c.errors.size(); ++i) add(ErrorName(i), c.errors[i] - (since ? since->errors[i] : 0));
   add("timeout", c.timeouts - (since ? since->timeouts : 0));
   add("bad_reply", c.bad_replies - (since ? since->bad_replies : 0));
+  for (const auto& [status, n] : c.http_errors) {
+    uint64_t before = 0;
+    if (since) {
+      auto it = since->http_errors.find(status);
+      if (it != since->http_errors.end()) before = it->second;
+    }
+    add(HttpErrorName(status), n - before);
+  }
   return s.empty() ? "none" : s;
 }
 
@@ -96,6 +105,10 @@ std::string FormatMicros(int64_t us) {
   return buf;
 }
 
+std::string HttpErrorName(int status) {
+  return status == 0 ? "http_connection_lost" : "http_" + std::to_string(status);
+}
+
 std::string ErrorName(size_t code) {
   if (code >= 1 && code <= 9) return std::string(proto::ErrorCodeName(static_cast<proto::ErrorCode>(code)));
   return "error_" + std::to_string(code);
@@ -104,8 +117,12 @@ std::string ErrorName(size_t code) {
 void PrintBanner(FILE* out, const BenchOptions& o, const RunSetup& s) {
   fprintf(out, "ordermesh-bench %s (%s)\n", ORDERMESH_VERSION, s.mode.c_str());
   fprintf(out, "  target      %s\n", s.target.c_str());
-  fprintf(out, "  events      %s (SUB \"order.\", waited %d ms before the first send)\n", s.events.c_str(),
-          o.subscribe_wait_ms);
+  if (s.events.empty()) {
+    fprintf(out, "  events      none (no broker: an order is done when accepted)\n");
+  } else {
+    fprintf(out, "  events      %s (SUB \"\", order.* kept, waited %d ms before the first send)\n", s.events.c_str(),
+            o.subscribe_wait_ms);
+  }
   if (!s.spawn_dir.empty()) {
     fprintf(out, "  spawned     %s (data and logs%s)\n", s.spawn_dir.c_str(),
             o.keep_dir ? ", kept" : ", removed at the end; --keep-dir keeps them");
@@ -118,7 +135,10 @@ void PrintBanner(FILE* out, const BenchOptions& o, const RunSetup& s) {
   } else {
     fprintf(out, "  length      %g s measured after %g s warm-up\n", o.duration_s, o.warmup_s);
   }
-  fprintf(out, "  order       %d item%s\n", o.items, o.items == 1 ? "" : "s");
+  fprintf(out, "  order       %d item%s, %s\n", o.items, o.items == 1 ? "" : "s",
+          o.products > 0 ? ("products sku-1..sku-" + std::to_string(o.products) + " spread over the orders").c_str()
+                         : "the same products in every order");
+  if (!o.chaos.empty()) fprintf(out, "  chaos       %s\n", o.chaos.c_str());
   fprintf(out, "  limits      reply timeout %g s, drain timeout %g s\n", o.timeout_s, o.drain_timeout_s);
   if (!o.json_path.empty()) fprintf(out, "  json        %s\n", o.json_path.c_str());
   fprintf(out, "  machine     %d CPUs, %s, %s, load %s at start\n", s.machine.nproc, s.machine.cpu_model.c_str(),
@@ -131,9 +151,9 @@ void PrintProgressLine(FILE* out, const ProgressLine& l) {
   auto per_s = [&](uint64_t now, uint64_t prev) { return Rate(static_cast<double>(now - prev) / dt); };
   auto pct = [](const Histogram* h, double p) { return h && h->Count() ? FormatMicros(h->Percentile(p)) : "-"; };
   fprintf(out,
-          "[%6.1fs] sent %s/s  accepted %s/s  completed %s/s  errors: %s | accept p50 %s p99 %s | completion p50 %s "
+          "[%6.1fs %3.0f%%] sent %s/s  accepted %s/s  completed %s/s  errors: %s | accept p50 %s p99 %s | completion p50 %s "
           "p99 %s | in flight %lld, awaiting events %zu%s%s\n",
-          l.elapsed_s, per_s(l.now.sent, l.prev.sent).c_str(), per_s(l.now.accepted, l.prev.accepted).c_str(),
+          l.elapsed_s, std::min(l.progress_pct, 100.0), per_s(l.now.sent, l.prev.sent).c_str(), per_s(l.now.accepted, l.prev.accepted).c_str(),
           per_s(l.now.completed, l.prev.completed).c_str(), ErrorsByKind(l.now, &l.prev).c_str(),
           pct(l.accept, 50).c_str(), pct(l.accept, 99).c_str(), pct(l.completion, 50).c_str(),
           pct(l.completion, 99).c_str(), static_cast<long long>(l.in_flight), l.pending, l.phase.empty() ? "" : "  ",
@@ -165,6 +185,8 @@ void PrintSummary(FILE* out, const BenchOptions& o, const RunResult& r) {
   if (r.interrupted || !r.fatal.empty()) {
     fprintf(out, "  self-check          skipped (the run did not finish): missing %s, unanswered %s so far\n",
             Thousands(k.missing).c_str(), Thousands(k.unanswered).c_str());
+  } else if (k.ok() && !o.follows_events()) {
+    fprintf(out, "  self-check          OK: every submit was answered (no broker behind it: no events to check)\n");
   } else if (k.ok()) {
     fprintf(out, "  self-check          OK: every accepted order ended with exactly one terminal event, every "
             "submit was answered\n");
@@ -183,6 +205,7 @@ void PrintSummary(FILE* out, const BenchOptions& o, const RunResult& r) {
             FormatMicros(r.send_lag.Percentile(50)).c_str(), FormatMicros(r.send_lag.Percentile(99)).c_str(),
             FormatMicros(r.send_lag.Max()).c_str());
   }
+  if (!o.chaos.empty()) fprintf(out, "  chaos               %s nodes killed and restarted\n", Thousands(r.chaos_kills).c_str());
   std::string cpu;
   for (const CpuUse& u : r.cpu) {
     char buf[64];
@@ -226,6 +249,8 @@ Status WriteJson(const std::string& path, const BenchOptions& o, const RunSetup&
   p["duration_s"] = o.duration_s;
   p["warmup_s"] = o.warmup_s;
   p["items"] = o.items;
+  p["products"] = o.products;
+  p["chaos"] = o.chaos;
   p["timeout_s"] = o.timeout_s;
   p["drain_timeout_s"] = o.drain_timeout_s;
   p["subscribe_wait_ms"] = o.subscribe_wait_ms;
@@ -258,11 +283,13 @@ Status WriteJson(const std::string& path, const BenchOptions& o, const RunSetup&
   for (size_t i = 1; i < c.errors.size(); ++i) errors[ErrorName(i)] = c.errors[i];
   errors["timeout"] = c.timeouts;
   errors["bad_reply"] = c.bad_replies;
+  for (const auto& [status, n] : c.http_errors) errors[HttpErrorName(status)] = n;
   sum["errors"] = errors;
   sum["late_replies"] = c.late_replies;
   sum["unknown_replies"] = c.unknown_replies;
   sum["duplicate_replies"] = c.duplicate_replies;
   sum["send_blocked"] = c.send_blocked;
+  sum["chaos_kills"] = r.chaos_kills;
   Json cpu = Json::object();
   for (const CpuUse& u : r.cpu) cpu[u.who] = u.cores;
   sum["cpu_cores"] = cpu;

@@ -30,6 +30,7 @@ struct ProgressLine {
   double elapsed_s = 0;
   double interval_s = 0;
   std::string phase;  // "warm-up", "drain" or ""
+  double progress_pct = 0;  // of the sending phase (count or warm-up + duration)
   Counters now, prev;
   const Histogram* accept = nullptr;
   const Histogram* completion = nullptr;
@@ -48,5 +49,7 @@ void PrintSummary(FILE* out, const BenchOptions& o, const RunResult& r);
 std::string FormatMicros(int64_t us);
 // The name of an ErrorCode value ("backlog_full"); "error_<n>" if unknown.
 std::string ErrorName(size_t code);
+// "http_503"; "http_connection_lost" for 0.
+std::string HttpErrorName(int status);
 
 }  // namespace om::bench

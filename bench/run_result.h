@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,10 +28,12 @@ struct Counters {
   uint64_t unknown_replies = 0;       // replies to request ids never sent
   uint64_t duplicate_replies = 0;
   uint64_t send_blocked = 0;          // times every send queue was full
+  std::map<int, uint64_t> http_errors;  // HTTP target: answers other than 202 by status; 0 = connection lost
 
   uint64_t error_total() const {
     uint64_t n = timeouts + bad_replies;
     for (uint64_t e : errors) n += e;
+    for (const auto& [status, count] : http_errors) n += count;
     return n;
   }
 };
@@ -62,6 +65,19 @@ struct BrokerDelta {
   size_t nodes = 0;
 };
 
+// One interval of the run (a --report-interval, or a second when there are
+// no progress lines): the per-second series of --csv.
+struct IntervalSample {
+  double t_s = 0;          // end of the interval, seconds since the first send
+  double interval_s = 0;
+  std::string phase;       // "warm-up", "" (measured), "drain"
+  uint64_t sent = 0, accepted = 0, completed = 0, errors = 0;  // in this interval
+  int64_t accept_p50_us = -1, accept_p99_us = -1;             // of this interval; -1: none
+  int64_t completion_p50_us = -1, completion_p99_us = -1;
+  int64_t in_flight = 0;   // at the end of the interval
+  uint64_t pending = 0;
+};
+
 struct RunResult {
   bool interrupted = false;  // Ctrl-C
   std::string fatal;         // why the run stopped early (a spawned program died), "" if it did not
@@ -77,6 +93,8 @@ struct RunResult {
   Histogram send_lag;            // µs, intended -> actual send (open loop)
   std::vector<CpuUse> cpu;
   std::optional<BrokerDelta> broker;
+  std::vector<IntervalSample> series;  // one per interval, in order
+  uint64_t chaos_kills = 0;            // --chaos: nodes killed and restarted
   int exit_status = 0;
 };
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the scenarios of bench/README.md, each $RUNS times, and prints the
 # median of every figure across the runs, with the load average before each
-# run. Every run's full result stays in $OUT/<scenario>-<run>.json.
+# run. Every run's full result stays in $OUT/<scenario>-<run>.json. Then the
+# tuning sweeps, each drawing bench/charts/<knob>.svg (SWEEPS=0 skips them).
 #
 #   bench/scenarios.sh [BUILD_DIR]            # default: build
 #   RUNS=3 DURATION=10 WARMUP=2 OUT=/tmp/om-bench bench/scenarios.sh
-#   ONLY="echo sync-default" bench/scenarios.sh   # a subset
+#   ONLY="echo sync-default" SWEEPS=0 bench/scenarios.sh   # a subset
 #
 # The fixed-rate scenarios offer half of the sync-default / sync-tuned
 # median throughput, so those must have run first (into the same $OUT).
@@ -13,9 +14,11 @@ set -euo pipefail
 
 BUILD=${1:-build}
 BENCH="$BUILD/bin/ordermesh-bench"
-RUNS=${RUNS:-3}
-DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-2}
+RUNS=${RUNS:-1}
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-1}
+SWEEPS=${SWEEPS:-1}
+CHARTS=${CHARTS:-bench/charts}
 OUT=${OUT:-$(mktemp -d /tmp/ordermesh-bench-results-XXXXXX)}
 ONLY=${ONLY:-}
 TUNED=(--window 1024 --set node.credit=512)
@@ -58,6 +61,10 @@ scenario() {  # scenario NAME BENCH_ARGS...
 
 scenario echo echo --rate max
 scenario echo-inproc echo --transport inproc --rate max
+# HTTP: the gateway (sync durability, two no-op nodes) and the bare civetweb
+# 202 handler, same load tool and connections, back to back.
+scenario http-gateway --spawn --target http:// --connections 50 --nodes 2 --rate max
+scenario http-bare bare-http --connections 50 --rate max
 scenario sync-default --spawn --nodes 2 --rate max
 scenario sync-tuned --spawn --nodes 2 --rate max "${TUNED[@]}"
 scenario async-default --spawn --nodes 2 --rate max --set broker.durability=async
@@ -81,5 +88,41 @@ if compgen -G "$OUT/sync-tuned-[0-9]*.json" > /dev/null; then
   RATE=$(half_of sync-tuned)
   echo "== fixed rate: half of sync-tuned's median = $RATE orders/s"
   scenario fixed-half-tuned --spawn --nodes 2 --rate "$RATE" --set node.credit=512
+fi
+if compgen -G "$OUT/http-gateway-[0-9]*.json" > /dev/null; then
+  RATE=$(half_of http-gateway)
+  echo "== fixed rate: half of http-gateway's median = $RATE orders/s"
+  scenario http-fixed-half --spawn --target http:// --connections 50 --nodes 2 --rate "$RATE"
+fi
+# A slow step: 20 ms payment per order, at three credits. PAYMENT selects
+# the step: the real payment step once the nodes have it, else a 20 ms delay.
+PAYMENT=${PAYMENT:---set node.pipeline=payment --set node.payment.latency_ms=20}
+for credit in 1 16 64; do
+  # shellcheck disable=SC2086
+  scenario "payment20-credit$credit" --spawn --nodes 2 --rate max --window 512 $PAYMENT --set node.credit=$credit
+done
+# Node churn: one of three nodes killed (SIGKILL) and restarted every 2 s, at about half the broker's maximum.
+CHURN_RATE=${CHURN_RATE:-$( compgen -G "$OUT/sync-default-[0-9]*.json" > /dev/null && half_of sync-default || echo 10000)}
+scenario churn --spawn --nodes 3 --rate "$CHURN_RATE" --chaos kill-node:2s
+scenario churn-baseline --spawn --nodes 3 --rate "$CHURN_RATE"
+
+sweep() {  # sweep CHART_NAME --vary KEY=VALUES [--latency accept] -- BENCH_ARGS...
+  local name=$1
+  shift
+  echo "== sweep $name: uptime: $(uptime)"
+  "$BENCH" sweep --chart "$CHARTS/$name.svg" "$@" --warmup "$WARMUP" --duration "$SWEEP_DURATION" --report-interval 0 |
+    sed -n '/^== sweep of/,$p'
+}
+if [[ "$SWEEPS" == 1 ]]; then
+  SWEEP_DURATION=${SWEEP_DURATION:-3}
+  mkdir -p "$CHARTS"
+  sweep credit --vary node.credit=1,4,16,64,256 -- --spawn --nodes 2 --rate max --window 1024
+  sweep nodes --vary nodes=1,2,4 -- --spawn --rate max --window 1024 --set node.credit=256
+  sweep durability --vary broker.durability=sync,async -- --spawn --nodes 2 --rate max --window 1024 --set node.credit=512
+  sweep max-batch --vary broker.max_batch=10,100,500,2000 -- --spawn --nodes 2 --rate max --window 1024 --set node.credit=512
+  sweep gateway-threads --vary gateway.num_threads=16,32,64,128 --latency accept -- --spawn --target http:// \
+    --connections 50 --nodes 2 --rate max --timeout 2 --drain-timeout 5
+  sweep hwm --vary broker.hwm=100,1000,100000 -- --spawn --nodes 2 --rate max --window 2048 --set node.credit=1024
+  sweep payment-credit --vary node.credit=1,16,64 -- --spawn --nodes 2 --rate max --window 512 $PAYMENT
 fi
 echo "results in $OUT"

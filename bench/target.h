@@ -1,6 +1,6 @@
 // Target: what the load generator talks to. One implementation per kind of
 // endpoint: ZmqTarget (the broker's front, or the in-process echo server)
-// today; an HTTP target (the gateway) later.
+// and HttpTarget (a gateway's POST /orders, or the bare reference server).
 //
 // A target takes pipelined submits, each tagged with a request id the
 // runner chooses, and hands back replies in any order with the same id. It
@@ -26,11 +26,13 @@ struct SubmitReply {
     kAccepted,
     kError,     // the target refused it; `error` says why
     kBadReply,  // undecodable, or a reply type that does not answer a submit
+    kHttpError, // an HTTP status other than 202 (`http_status`), or 0: the connection was lost
   };
   uint64_t request_id = 0;
   Kind kind = Kind::kBadReply;
   std::string order_id;  // kAccepted
   proto::ErrorCode error = proto::ErrorCode::kInternal;  // kError
+  int http_status = 0;   // kHttpError
   int64_t recv_ns = 0;   // MonoNanos() when the reply was read
 };
 

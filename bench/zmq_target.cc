@@ -53,7 +53,7 @@ Status ZmqTarget::Connect() {
       fds_.push_back(s.get(zmq::sockopt::fd));
       sockets_.push_back(std::move(s));
     }
-    if (with_queries_) control_ = std::make_unique<proto::FrontClient>(ctx_, endpoint_);
+    if (with_queries_) control_ = std::make_unique<ControlClient>(ctx_, endpoint_);
   } catch (const zmq::error_t& e) {
     return Status::Unavailable("cannot connect to " + endpoint_ + ": " + e.what());
   }
@@ -121,23 +121,11 @@ void ZmqTarget::Poll(int64_t timeout_ns, int wake_fd, std::vector<SubmitReply>* 
 }
 
 Result<proto::Stats> ZmqTarget::Stats(bool with_nodes) {
-  if (!control_) return Target::Stats(with_nodes);
-  try {
-    auto r = control_->Expect<proto::StatsReply>(proto::GetStats{with_nodes}, std::chrono::milliseconds(2000));
-    if (!r.ok()) return r.status();
-    return std::move(r->stats);
-  } catch (const zmq::error_t& e) {
-    return Status::Unavailable(std::string("stats: ") + e.what());  // EINTR: Ctrl-C
-  }
+  return control_ ? control_->Stats(with_nodes) : Target::Stats(with_nodes);
 }
 
 Result<proto::Events> ZmqTarget::EventsSince(uint64_t after_seq, uint32_t limit) {
-  if (!control_) return Target::EventsSince(after_seq, limit);
-  try {
-    return control_->Expect<proto::Events>(proto::EventsSince{after_seq, limit}, std::chrono::milliseconds(5000));
-  } catch (const zmq::error_t& e) {
-    return Status::Unavailable(std::string("events since: ") + e.what());  // EINTR: Ctrl-C
-  }
+  return control_ ? control_->EventsSince(after_seq, limit) : Target::EventsSince(after_seq, limit);
 }
 
 Result<std::string> ZmqEndpointFromUrl(const std::string& url) {

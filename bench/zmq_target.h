@@ -6,7 +6,7 @@
 // is full is skipped. Poll() waits on the sockets' ZMQ_FD with ppoll(2), so
 // the runner can sleep with microsecond precision between scheduled sends
 // (zmq_poll only takes milliseconds). Stats and EventsSince go over a
-// separate blocking FrontClient so a query never waits behind the load.
+// separate ControlClient so a query never waits behind the load.
 //
 // Owns its sockets; the zmq::context_t must outlive it. Not thread-safe: the
 // runner's thread owns it (and so every socket here).
@@ -19,7 +19,7 @@
 #include <zmq.hpp>
 
 #include "bench/target.h"
-#include "protocol/front_client.h"
+#include "bench/control_client.h"
 
 namespace om::bench {
 
@@ -47,7 +47,7 @@ class ZmqTarget final : public Target {
   std::vector<zmq::socket_t> sockets_;
   std::vector<int> fds_;  // each socket's ZMQ_FD
   size_t next_ = 0;       // round-robin cursor
-  std::unique_ptr<proto::FrontClient> control_;
+  std::unique_ptr<ControlClient> control_;
 };
 
 // Maps a target URL to a ZeroMQ endpoint: "zmq://host:port" -> "tcp://host:port";

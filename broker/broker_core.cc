@@ -12,8 +12,11 @@
 //  SUBMIT                  | -           | otherwise                | reply ERROR (no change)
 //  Dispatch                | PENDING,    | a node has free credit   | attempts+1, log attempt, DELIVER → PROCESSING
 //                          | RETRYING due|                          |
-//  RESULT ok               | PROCESSING  | delivery is current      | CommitResult → PROCESSED
-//  RESULT terminal error   | PROCESSING  | delivery is current      | CommitResult → FAILED (reason = error_code)
+//  RESULT ok               | PROCESSING  | current, effects apply   | ApplyEffects, CommitResult → PROCESSED
+//  RESULT ok               | PROCESSING  | current, effects do not  | CommitResult → FAILED (insufficient_stock),
+//                          |             |   apply (stock too low)  |   PublishPaymentVoided
+//  RESULT terminal error   | PROCESSING  | delivery is current      | CommitResult → FAILED (reason = error_code),
+//                          |             |                          |   PublishPaymentVoided if it was paid
 //  RESULT retryable error  | PROCESSING  | attempts < max           | ScheduleRetry (backoff) → RETRYING
 //  VISIBILITY TIMEOUT      | PROCESSING  | attempts < max           | ScheduleRetry (backoff) → RETRYING
 //  NODE LOST               | PROCESSING  | attempts < max           | ScheduleRetry (at once) → RETRYING
@@ -23,6 +26,7 @@
 //  retry due               | RETRYING    |                          | queue (Dispatch picks it up)
 //  DLQ REDRIVE             | DEAD_LETTERED| matches filter          | attempts = 0, redrives+1, queue → PENDING
 //  DLQ PURGE               | DEAD_LETTERED| matches filter          | delete the dead-letter record
+//  CATALOG SET             | -           | every entry valid        | write entries and stock, catalog.updated each
 #include "broker/broker_core.h"
 
 #include <spdlog/spdlog.h>
@@ -94,6 +98,9 @@ Status BrokerCore::Recover() {
   if (!counts.ok()) return counts.status();
   by_status_ = *counts;
   last_seq_ = store_->EventRange().second;
+  auto catalog = store_->LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  for (const auto& entry : *catalog) catalog_.Put(entry);
 
   for (OrderStatus s : {OrderStatus::kPending, OrderStatus::kRetrying, OrderStatus::kProcessing}) {
     std::vector<std::string> ids;
@@ -146,6 +153,8 @@ void BrokerCore::OnFrontFrame(const std::string& client, std::string_view bytes)
     OnDlqRedrive(client, env->id, *redrive);
   } else if (auto* purge = std::get_if<proto::DlqPurge>(&msg)) {
     OnDlqPurge(client, env->id, *purge);
+  } else if (auto* set = std::get_if<proto::CatalogSet>(&msg)) {
+    OnCatalogSet(client, env->id, *set);
   } else {
     AnswerQuery(client, env->id, msg);
   }
@@ -276,11 +285,16 @@ void BrokerCore::OnResult(const std::string& node, uint64_t delivery_id, const p
   st.delivery_id = 0;
 
   switch (m.end) {
-    case AttemptEnd::kOk:
+    case AttemptEnd::kOk: {
       EndAttempt(st, AttemptEnd::kOk, &m);
+      st.rec.outputs = m.outputs;
+      std::string refused;
+      if (!ApplyEffects(st, m.effects, &refused)) return CommitResult(st, OrderStatus::kFailed, refused);
       return CommitResult(st, OrderStatus::kProcessed, "processed");
+    }
     case AttemptEnd::kTerminalError:
       EndAttempt(st, AttemptEnd::kTerminalError, &m);
+      st.rec.outputs = m.outputs;
       return CommitResult(st, OrderStatus::kFailed, m.error_code.empty() ? "terminal_error" : m.error_code);
     case AttemptEnd::kReleased:
       EndAttempt(st, AttemptEnd::kReleased, &m);
@@ -437,7 +451,8 @@ void BrokerCore::Deliver(OrderState& st, const std::string& routing_id) {
   st.rec.attempt_log.push_back(std::move(attempt));
   Transition(st, OrderStatus::kProcessing, ns.info.node_id, "delivered");
   staged_back_.push_back(
-      {routing_id, proto::Encode(delivery_id, proto::Deliver{st.rec.order_id, st.rec.attempts, st.rec.request})});
+      {routing_id, proto::Encode(delivery_id, proto::Deliver{st.rec.order_id, st.rec.attempts, st.rec.request,
+                                                             catalog_.EntriesFor(st.rec.request)})});
 }
 
 void BrokerCore::EndAttempt(OrderState& st, AttemptEnd end, const proto::NodeResult* result) {
@@ -449,6 +464,7 @@ void BrokerCore::EndAttempt(OrderState& st, AttemptEnd end, const proto::NodeRes
     a.step = result->step;
     a.error_code = result->error_code;
     a.error_message = result->error_message;
+    a.steps = result->steps;
   }
   if (end == AttemptEnd::kReleased && st.rec.attempts > 0) --st.rec.attempts;  // handed back: not counted
 }
@@ -476,9 +492,14 @@ void BrokerCore::DeadLetter(OrderState& st, AttemptEnd why) {
 }
 
 void BrokerCore::CommitResult(OrderState& st, OrderStatus to, const std::string& reason) {
-  if (to == OrderStatus::kFailed) st.rec.reason = reason;
+  bool voided = false;
+  if (to == OrderStatus::kFailed) {
+    st.rec.reason = reason;
+    voided = VoidPayment(st);
+  }
   const std::string node = st.rec.attempt_log.empty() ? "" : st.rec.attempt_log.back().node_id;
   Transition(st, to, node, reason);
+  if (voided) PublishPaymentVoided(st);
   Forget(st.rec.order_id);
 }
 
@@ -505,10 +526,13 @@ void BrokerCore::Transition(OrderState& st, OrderStatus to, const std::string& n
 }
 
 void BrokerCore::EmitEvent(const proto::OrderRecord& rec, const std::string& node, const std::string& reason) {
-  proto::Event ev{++last_seq_, rec.updated_us, rec.order_id, rec.status, rec.attempts, node, reason,
-                  rec.request.traceparent};
+  Publish({0, rec.updated_us, rec.order_id, rec.status, rec.attempts, node, reason, rec.request.traceparent, "", ""});
+}
+
+void BrokerCore::Publish(proto::Event ev) {
+  ev.seq = ++last_seq_;
   batch_.PutEvent(ev);
-  staged_pub_.push_back({std::string(proto::StatusTopic(rec.status)), proto::Encode(ev.seq, proto::EventMsg{ev})});
+  staged_pub_.push_back({proto::EventTopic(ev), proto::Encode(ev.seq, proto::EventMsg{ev})});
 }
 
 void BrokerCore::ReplyError(const std::string& client, uint64_t id, ErrorCode code, std::string detail,

@@ -27,6 +27,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "broker/catalog.h"
 #include "broker/options.h"
 #include "broker/retry_policy.h"
 #include "broker/store.h"
@@ -80,6 +81,11 @@ class BrokerCore {
   // attempt is not counted. (A PROCESSING entry from an older store is
   // treated as a lost attempt.) Call once, before any frame.
   [[nodiscard]] Status Recover();
+  // The catalog file's entries, taken only on the first start on this store
+  // (never seeded from a file nor set by an operator before); every entry is
+  // a catalog.updated event. Returns whether they were taken. Call after
+  // Recover() and Commit() after it.
+  [[nodiscard]] Result<bool> SeedCatalog(const std::vector<proto::CatalogEntry>& entries);
 
   void OnFrontFrame(const std::string& client, std::string_view bytes);
   void OnBackFrame(const std::string& node, std::string_view bytes);
@@ -104,6 +110,7 @@ class BrokerCore {
   size_t live_orders() const { return live_.size(); }
   size_t node_count() const { return nodes_.size(); }
   proto::Stats BuildStats(bool with_nodes) const;
+  const Catalog& catalog() const { return catalog_; }
 
  private:
   struct OrderState {
@@ -136,6 +143,7 @@ class BrokerCore {
   void OnSubmit(const std::string& client, uint64_t id, proto::Submit& m);
   void OnDlqRedrive(const std::string& client, uint64_t id, const proto::DlqRedrive& m);
   void OnDlqPurge(const std::string& client, uint64_t id, const proto::DlqPurge& m);
+  void OnCatalogSet(const std::string& client, uint64_t id, const proto::CatalogSet& m);
   // ---- events (back) ----
   void OnReady(const std::string& node, const proto::Ready& m);
   void OnResult(const std::string& node, uint64_t delivery_id, const proto::NodeResult& m);
@@ -155,7 +163,25 @@ class BrokerCore {
   void CommitResult(OrderState& st, proto::OrderStatus to, const std::string& reason);
   void Requeue(OrderState& st);
   void Forget(const std::string& order_id);  // leaves memory after a terminal state
+  // ---- catalog and ledger (broker_catalog.cc) ----
+  // Writes the entry (memory and batch) and publishes catalog.updated.
+  void SetCatalogEntry(const proto::CatalogEntry& entry);
+  // Applies an ok result's effects to the ledger, all or none. False (and
+  // the attempt's trace says why) when they cannot all apply; `reason` is
+  // then the order's FAILED reason.
+  bool ApplyEffects(OrderState& st, const std::vector<proto::Effect>& effects, std::string* reason);
+  // For an order about to end FAILED: true when its payment was authorized
+  // and so must be voided — the node's compensation did it, or the broker
+  // does it now (outputs gain voided_authorization_id and voided_by, the
+  // attempt's trace the compensation).
+  bool VoidPayment(OrderState& st);
+  // Publishes payment.voided for a FAILED order that VoidPayment() voided.
+  void PublishPaymentVoided(const OrderState& st);
+  // ---- events ----
+  // An order's status change, as an event.
   void EmitEvent(const proto::OrderRecord& rec, const std::string& node, const std::string& reason);
+  // Gives ev the next seq, writes it to the log and stages it for PUB.
+  void Publish(proto::Event ev);
   template <typename M>
   void Reply(const std::string& client, uint64_t id, const M& msg, bool is_accept = false) {
     staged_replies_.push_back({client, id, proto::Encode(id, msg), is_accept});
@@ -181,6 +207,7 @@ class BrokerCore {
   Store* store_;
   Clock* clock_;
   RetryPolicy retry_;
+  Catalog catalog_;
   Uuid7Generator ids_;
   StoreBatch batch_;
   Outbox outbox_;

@@ -134,10 +134,10 @@ class LegacyRecoveryTest : public BrokerCoreTest {
     rec.attempts = 1;
     rec.history.push_back({clock_.WallMicros(), OrderStatus::kPending, 0, "", "accepted"});
     rec.history.push_back({clock_.WallMicros(), OrderStatus::kProcessing, 1, "old-node", "delivered"});
-    rec.attempt_log.push_back({1, "old-node", clock_.WallMicros(), 0, AttemptEnd::kInProgress, "", "", ""});
+    rec.attempt_log.push_back({1, "old-node", clock_.WallMicros(), 0, AttemptEnd::kInProgress, "", "", "", {}});
     StoreBatch b = store_->NewBatch();
     b.PutOrder(rec, std::nullopt);
-    b.PutEvent({7, clock_.WallMicros(), rec.order_id, OrderStatus::kProcessing, 1, "old-node", "delivered", ""});
+    b.PutEvent({7, clock_.WallMicros(), rec.order_id, OrderStatus::kProcessing, 1, "old-node", "delivered", "", "", ""});
     EXPECT_TRUE(store_->Commit(b).ok());
     return rec;
   }
@@ -406,7 +406,7 @@ TEST_F(BrokerCoreTest, GarbageBackFrameIsCountedAndIgnored) {
   Delivery d = TakeOneDelivery("node-a");
   core_->OnBackFrame("node-a", "");
   core_->OnBackFrame("node-a", "\x93\x01\x02");
-  std::string result = proto::Encode(d.delivery_id, proto::NodeResult{id, AttemptEnd::kOk, "", "", "", 0, {}});
+  std::string result = proto::Encode(d.delivery_id, proto::NodeResult{id, AttemptEnd::kOk, "", "", "", 0, {}, {}, {}});
   core_->OnBackFrame("node-a", result.substr(0, result.size() - 3));
   result.back() = '\xff';  // an invalid last byte
   core_->OnBackFrame("node-a", result + "x");

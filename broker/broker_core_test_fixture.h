@@ -256,7 +256,7 @@ class BrokerCoreTest : public ::testing::Test {
       auto ev = proto::DecodeEvent(p.bytes);
       EXPECT_TRUE(ev.ok()) << ev.status().ToString();
       if (!ev.ok()) continue;
-      EXPECT_EQ(p.topic, proto::StatusTopic(ev->status));
+      EXPECT_EQ(p.topic, proto::EventTopic(*ev));
       out.push_back(std::move(ev).value());
     }
     core_->outbox().pub.clear();

@@ -65,6 +65,9 @@ void BrokerCore::AnswerQuery(const std::string& client, uint64_t id, const proto
     return Reply(client, id, proto::Order{std::move(rec).value()});
   }
   if (auto* list = std::get_if<proto::ListOrders>(&req)) return ListOrders(client, id, *list);
+  if (auto* catalog = std::get_if<proto::CatalogList>(&req)) {
+    return Reply(client, id, proto::Catalog{catalog_.List(catalog->product_ids)});
+  }
   if (auto* stats = std::get_if<proto::GetStats>(&req)) {
     return Reply(client, id, proto::StatsReply{BuildStats(stats->with_nodes)});
   }
@@ -105,6 +108,7 @@ void BrokerCore::AnswerQuery(const std::string& client, uint64_t id, const proto
 }
 
 void BrokerCore::ListOrders(const std::string& client, uint64_t id, const proto::ListOrders& m) {
+  if (m.status == OrderStatus::kNone) return ReplyError(client, id, ErrorCode::kBadRequest, "no status to list");
   const uint32_t limit = std::clamp<uint32_t>(m.limit, 1, kMaxPage);
   proto::OrderList out;
   if (m.status == OrderStatus::kProcessing) {

@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/signals.h"
+#include "config/catalog_file.h"
 
 namespace om::broker {
 namespace {
@@ -52,7 +53,8 @@ Status BrokerServer::Start() {
   store_ = std::move(store).value();
   core_ = std::make_unique<BrokerCore>(options_, store_.get(), &SystemClock::Instance());
   if (Status st = core_->Recover(); !st.ok()) return st;
-  if (Status st = core_->Commit(); !st.ok()) return st;  // recovery's own transitions
+  if (Status st = SeedCatalog(); !st.ok()) return st;
+  if (Status st = core_->Commit(); !st.ok()) return st;  // recovery's own transitions, the seeded catalog
 
   try {
     for (zmq::socket_t* s : {&front_, &back_, &pub_}) {
@@ -73,6 +75,23 @@ Status BrokerServer::Start() {
   core_->outbox().Clear();  // nobody is connected yet
   spdlog::info("broker listening: front {} back {} events {}; data {} ({} durability)", options_.front_endpoint,
                options_.back_endpoint, options_.events_endpoint, options_.data_dir, options_.durability);
+  return Status::Ok();
+}
+
+Status BrokerServer::SeedCatalog() {
+  if (options_.catalog_file.empty()) return Status::Ok();
+  auto entries = config::LoadCatalogFile(options_.catalog_file);
+  if (!entries.ok() && entries.status().code() == Code::kNotFound) {
+    if (core_->catalog().size() == 0) {
+      spdlog::warn("{}; the catalog is empty (orders through the validate step fail unknown_product)",
+                   entries.status().message());
+    }
+    return Status::Ok();
+  }
+  if (!entries.ok()) return entries.status();
+  auto seeded = core_->SeedCatalog(*entries);
+  if (!seeded.ok()) return Status::InvalidArgument(options_.catalog_file + ": " + seeded.status().message());
+  if (*seeded) spdlog::info("catalog: {} products loaded from {}", entries->size(), options_.catalog_file);
   return Status::Ok();
 }
 

@@ -35,6 +35,9 @@ class BrokerServer {
   void Stop() { stop_.store(true); }
 
  private:
+  // Loads catalog_file into a store that never had a catalog; a missing
+  // file is a warning, a bad one an error.
+  Status SeedCatalog();
   void DrainFront(int budget);
   void DrainBack(int budget);
   void Flush();

@@ -9,6 +9,7 @@ void RegisterOptions(config::ConfigLoader& l, BrokerOptions& o) {
   l.Add("back_endpoint", &o.back_endpoint, "ZeroMQ endpoint processor nodes connect to");
   l.Add("events_endpoint", &o.events_endpoint, "ZeroMQ PUB endpoint for order events");
   l.Add("data_dir", &o.data_dir, "RocksDB data directory");
+  l.Add("catalog_file", &o.catalog_file, "catalog loaded on the first start on data_dir (\"\" = none)");
   l.Add("durability", &o.durability, "sync: WAL fsync before 'accepted'; async: no fsync", {"sync", "async"});
   l.Add("max_backlog", &o.max_backlog, "non-terminal orders held before submits are refused", 1, 100'000'000);
   l.Add("max_attempts", &o.max_attempts, "deliveries before an order is dead-lettered", 1, 1000);

@@ -17,6 +17,7 @@ struct BrokerOptions {
   std::string back_endpoint = "tcp://127.0.0.1:5556";    // processor nodes
   std::string events_endpoint = "tcp://127.0.0.1:5557";  // PUB feed of events
   std::string data_dir = ".ordermesh/broker";            // RocksDB directory
+  std::string catalog_file = "config/catalog.toml";      // products loaded on the first start ("" = none)
   std::string durability = "sync";                       // sync | async
   int64_t max_backlog = 1'000'000;         // non-terminal orders held before submits are refused
   int max_attempts = 5;                    // deliveries counted before DEAD_LETTERED

@@ -7,7 +7,7 @@
 namespace om::broker {
 namespace {
 
-const char* const kFamilies[] = {"default", "orders", "status_index", "dead_letters", "idempotency", "events", "ledger"};
+const char* const kFamilies[] = {"default", "orders", "status_index", "dead_letters", "idempotency", "events", "ledger", "catalog"};
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::Ok();
@@ -22,6 +22,23 @@ std::string IndexKey(proto::OrderStatus status, const std::string& order_id) {
   k.push_back(static_cast<char>(status));
   k += order_id;
   return k;
+}
+
+const char kStockPrefix[] = "stock/";
+const char kCatalogLoadedKey[] = "meta/catalog_loaded";
+
+std::string EncodeInt64(int64_t v) {
+  std::string out(8, '\0');
+  auto u = static_cast<uint64_t>(v);
+  for (int i = 7; i >= 0; --i, u >>= 8) out[i] = static_cast<char>(u & 0xff);
+  return out;
+}
+
+Result<int64_t> DecodeInt64(std::string_view bytes) {
+  if (bytes.size() != 8) return Status::Corruption("ledger counter of " + std::to_string(bytes.size()) + " bytes");
+  uint64_t u = 0;
+  for (unsigned char c : bytes) u = (u << 8) | c;
+  return static_cast<int64_t>(u);
 }
 
 uint64_t DecodeSeq(const rocksdb::Slice& key) {
@@ -63,6 +80,17 @@ void StoreBatch::PutIdempotency(const std::string& key, const IdempotencyEntry& 
 
 void StoreBatch::DeleteIdempotency(const std::string& key) { batch_.Delete(store_->idempotency_, key); }
 
+void StoreBatch::PutCatalogEntry(const proto::CatalogEntry& entry) {
+  batch_.Put(store_->catalog_, entry.product_id, proto::EncodeRecord(entry));
+  PutStock(entry.product_id, entry.stock);
+}
+
+void StoreBatch::PutStock(const std::string& product_id, int64_t stock) {
+  batch_.Put(store_->ledger_, kStockPrefix + product_id, EncodeInt64(stock));
+}
+
+void StoreBatch::MarkCatalogLoaded() { batch_.Put(store_->ledger_, kCatalogLoadedKey, ""); }
+
 // ---- Store ----
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Durability durability) {
@@ -91,6 +119,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Durability du
   store->idempotency_ = store->handles_[4];
   store->events_ = store->handles_[5];
   store->ledger_ = store->handles_[6];
+  store->catalog_ = store->handles_[7];
   return store;
 }
 
@@ -207,6 +236,32 @@ std::pair<uint64_t, uint64_t> Store::EventRange() const {
 Status Store::TrimEvents(uint64_t first_kept) {
   rocksdb::WriteOptions wo;
   return FromRocks(db_->DeleteRange(wo, events_, EventKey(0), EventKey(first_kept)), "trim events");
+}
+
+Result<std::vector<proto::CatalogEntry>> Store::LoadCatalog() const {
+  std::vector<proto::CatalogEntry> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto entry = proto::DecodeRecord<proto::CatalogEntry>(it->value().ToStringView());
+    if (!entry.ok()) return Status::Corruption("catalog entry " + it->key().ToString() + ": " + entry.status().message());
+    std::string stock;
+    Status st = Get(ledger_, kStockPrefix + entry->product_id, &stock);
+    if (!st.ok()) return Status::Corruption("no stock counter for product " + entry->product_id + ": " + st.message());
+    auto units = DecodeInt64(stock);
+    if (!units.ok()) return units.status();
+    entry->stock = *units;
+    out.push_back(std::move(entry).value());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "catalog scan");
+  return out;
+}
+
+Result<bool> Store::CatalogLoaded() const {
+  std::string v;
+  Status st = Get(ledger_, kCatalogLoadedKey, &v);
+  if (st.ok()) return true;
+  if (st.code() == Code::kNotFound) return false;
+  return st;
 }
 
 }  // namespace om::broker

@@ -7,7 +7,9 @@
 //   dead_letters  order_id                     → DeadLetter
 //   idempotency   key                          → IdempotencyEntry
 //   events        big-endian u64 seq           → Event
-//   ledger        counter name                 → int64 (big-endian), for effects
+//   catalog       product id                   → CatalogEntry (stock not used: see ledger)
+//   ledger        "stock/" + product id        → int64 (8 bytes big-endian), the units on hand;
+//                 "meta/catalog_loaded"        → "" once the catalog was seeded or set
 //
 // Writes go through a StoreBatch committed with Commit(): one WriteBatch,
 // WAL-synced when durability is kSync. Reads see only committed data.
@@ -50,6 +52,10 @@ class StoreBatch {
   void DeleteDeadLetter(const std::string& order_id);
   void PutIdempotency(const std::string& key, const IdempotencyEntry& e);
   void DeleteIdempotency(const std::string& key);
+  // Writes the entry and its stock counter.
+  void PutCatalogEntry(const proto::CatalogEntry& entry);
+  void PutStock(const std::string& product_id, int64_t stock);
+  void MarkCatalogLoaded();
   bool empty() const { return batch_.Count() == 0; }
   size_t count() const { return batch_.Count(); }
 
@@ -86,6 +92,11 @@ class Store {
   // Idempotency entries created before cutoff_us, for expiry.
   Status ScanIdempotency(const std::function<bool(const std::string& key, const IdempotencyEntry&)>& fn) const;
 
+  // Every catalog entry with its stock from the ledger, by product id.
+  Result<std::vector<proto::CatalogEntry>> LoadCatalog() const;
+  // Whether the catalog was ever seeded from the file or set by an operator.
+  Result<bool> CatalogLoaded() const;
+
   // Events with seq > after_seq, at most limit.
   Result<std::vector<proto::Event>> EventsSince(uint64_t after_seq, size_t limit) const;
   // Lowest and highest seq in the log (0, 0 when empty).
@@ -109,6 +120,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* events_ = nullptr;
   rocksdb::ColumnFamilyHandle* ledger_ = nullptr;
+  rocksdb::ColumnFamilyHandle* catalog_ = nullptr;
 };
 
 // Key of an event: its seq, big-endian, so keys sort by seq.

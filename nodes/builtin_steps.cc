@@ -1,12 +1,16 @@
-// The built-in steps of issue 2: a placeholder that completes the order, and
-// steps for tests and demos. The business pipeline (validate, price, payment,
-// reserve) registers beside them.
+// The step registry (MakeStep, KnownSteps) and the small built-in steps: a
+// placeholder that completes the order, and steps for tests and demos. The
+// business steps (validate, price, payment, reserve) live in their own files.
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "nodes/payment_step.h"
 #include "nodes/pipeline.h"
+#include "nodes/price_step.h"
+#include "nodes/reserve_step.h"
+#include "nodes/validate_step.h"
 
 namespace om::node {
 namespace {
@@ -27,14 +31,7 @@ class DelayStep final : public Step {
   explicit DelayStep(int64_t delay_ms) : delay_us_(delay_ms * 1000) {}
   const std::string& name() const override { return name_; }
   StepResult Run(OrderContext& ctx) override {
-    auto& until = ctx.values["delay.until"];
-    if (until.empty()) {
-      until = std::to_string(ctx.now_mono_us + delay_us_);
-      return StepResult::WaitUntil(ctx.now_mono_us + delay_us_);
-    }
-    int64_t due = std::stoll(until);
-    if (ctx.now_mono_us < due) return StepResult::WaitUntil(due);
-    ctx.values.erase("delay.until");  // the next delay step starts its own wait
+    if (auto wait = WaitOnce(ctx, "delay.until", delay_us_)) return *wait;
     return StepResult::Ok();
   }
 
@@ -94,9 +91,15 @@ class FailIfMarkedStep final : public Step {
 
 }  // namespace
 
-std::vector<std::string> KnownSteps() { return {"complete", "delay", "crash_if_marked", "fail_if_marked"}; }
+std::vector<std::string> KnownSteps() {
+  return {"validate", "price", "payment", "reserve", "complete", "delay", "crash_if_marked", "fail_if_marked"};
+}
 
 std::unique_ptr<Step> MakeStep(const std::string& name, const NodeOptions& options) {
+  if (name == "validate") return std::make_unique<ValidateStep>(options.validate);
+  if (name == "price") return std::make_unique<PriceStep>();
+  if (name == "payment") return std::make_unique<PaymentStep>(options.payment);
+  if (name == "reserve") return std::make_unique<ReserveStep>();
   if (name == "complete") return std::make_unique<CompleteStep>();
   if (name == "delay") return std::make_unique<DelayStep>(options.delay_ms);
   if (name == "crash_if_marked") return std::make_unique<CrashIfMarkedStep>(options.crash_marker);

@@ -87,6 +87,10 @@ void Node::StartRun(uint64_t delivery_id, proto::Deliver& d) {
   ctx.order_id = std::move(d.order_id);
   ctx.attempt = d.attempt;
   ctx.order = std::move(d.order);
+  for (auto& entry : d.catalog) {
+    std::string product_id = entry.product_id;
+    ctx.catalog.emplace(std::move(product_id), std::move(entry));
+  }
   runs_[delivery_id] = std::make_unique<PipelineRun>(&pipeline_, delivery_id, std::move(ctx), NowMono());
   ready_.push_back(delivery_id);
 }

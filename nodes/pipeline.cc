@@ -17,6 +17,12 @@ Result<Pipeline> Pipeline::Make(const NodeOptions& options) {
   return p;
 }
 
+Pipeline Pipeline::FromSteps(std::vector<std::unique_ptr<Step>> steps) {
+  Pipeline p;
+  p.steps_ = std::move(steps);
+  return p;
+}
+
 std::string Pipeline::Describe() const {
   std::string s;
   for (const auto& step : steps_) s += (s.empty() ? "" : " -> ") + step->name();
@@ -26,30 +32,59 @@ std::string Pipeline::Describe() const {
 bool PipelineRun::Advance(int64_t now_mono) {
   const auto& steps = pipeline_->steps();
   while (next_step_ < steps.size()) {
+    Step& step = *steps[next_step_];
     ctx_.now_mono_us = now_mono;
-    StepResult r = steps[next_step_]->Run(ctx_);
+    if (step_started_ < 0) step_started_ = now_mono;
+    StepResult r = step.Run(ctx_);
     switch (r.kind) {
       case StepResult::Kind::kOk:
+        Trace(step.name(), kTraceOk, "", "", now_mono);
         ++next_step_;
+        step_started_ = -1;
         break;
       case StepResult::Kind::kWait:
         wait_until_ = r.wait_until_us;
         return false;
       case StepResult::Kind::kRetryable:
-      case StepResult::Kind::kTerminal:
+      case StepResult::Kind::kTerminal: {
+        const bool terminal = r.kind == StepResult::Kind::kTerminal;
+        Trace(step.name(), terminal ? kTraceTerminal : kTraceRetryable, r.error_code, r.error_message, now_mono);
         failure_ = std::move(r);
-        failed_step_ = steps[next_step_]->name();
+        failed_step_ = step.name();
+        if (terminal) Compensate(next_step_, now_mono);
         next_step_ = steps.size();
         return true;
+      }
     }
   }
   return true;
+}
+
+void PipelineRun::Trace(const std::string& step, const char* outcome, std::string code, std::string message,
+                        int64_t now) {
+  const int64_t duration = step_started_ < 0 ? 0 : now - step_started_;
+  ctx_.trace.push_back({step, outcome, std::move(code), std::move(message), duration});
+}
+
+void PipelineRun::Compensate(size_t failed, int64_t now) {
+  const auto& steps = pipeline_->steps();
+  step_started_ = -1;  // compensations run at once: duration 0
+  for (size_t i = failed; i-- > 0;) {
+    ctx_.now_mono_us = now;
+    CompensationResult c = steps[i]->Compensate(ctx_);
+    if (c.kind == CompensationResult::Kind::kNothing) continue;
+    const bool done = c.kind == CompensationResult::Kind::kDone;
+    Trace(steps[i]->name(), done ? kTraceCompensated : kTraceCompensationFailed, std::move(c.code),
+          std::move(c.message), now);
+  }
 }
 
 proto::NodeResult PipelineRun::result(int64_t now_mono) const {
   proto::NodeResult r;
   r.order_id = ctx_.order_id;
   r.duration_us = now_mono - started_mono_;
+  r.outputs = ctx_.outputs;
+  r.steps = ctx_.trace;
   if (failed_step_.empty()) {
     r.end = proto::AttemptEnd::kOk;
     r.effects = ctx_.effects;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,127 @@ TEST(Pipeline, TwoRunsWaitIndependently) {
   EXPECT_TRUE(a.Advance(kStart + 10'000));
   EXPECT_FALSE(b.Advance(kStart + 10'000));
   EXPECT_TRUE(b.Advance(kStart + 14'000));
+}
+
+// ---- compensation and the trace ----
+
+// A step that records its runs and compensations in a shared log and ends as told.
+class ScriptedStep final : public Step {
+ public:
+  ScriptedStep(std::string name, std::vector<std::string>* log, StepResult result,
+               CompensationResult compensation = CompensationResult::Done("undone", ""))
+      : name_(std::move(name)), log_(log), result_(std::move(result)), compensation_(std::move(compensation)) {}
+  const std::string& name() const override { return name_; }
+  StepResult Run(OrderContext& ctx) override {
+    log_->push_back("run " + name_);
+    ctx.outputs[name_] = "ran";
+    return result_;
+  }
+  CompensationResult Compensate(OrderContext&) override {
+    log_->push_back("undo " + name_);
+    return compensation_;
+  }
+
+ private:
+  std::string name_;
+  std::vector<std::string>* log_;
+  StepResult result_;
+  CompensationResult compensation_;
+};
+
+struct Script {
+  std::string name;
+  StepResult result = StepResult::Ok();
+  CompensationResult compensation = CompensationResult::Done("undone", "");
+};
+
+Pipeline Scripted(const std::vector<Script>& script, std::vector<std::string>* log) {
+  std::vector<std::unique_ptr<Step>> steps;
+  for (const auto& s : script) steps.push_back(std::make_unique<ScriptedStep>(s.name, log, s.result, s.compensation));
+  return Pipeline::FromSteps(std::move(steps));
+}
+
+TEST(Pipeline, TerminalFailureCompensatesTheSucceededStepsInReverseBeforeReporting) {
+  std::vector<std::string> log;
+  Pipeline p = Scripted({{"a"}, {"b"}, {"c"}, {"d", StepResult::Terminal("nope", "d failed")}, {"e"}}, &log);
+  proto::NodeResult r = RunAt(p, Context());
+  EXPECT_EQ(r.end, AttemptEnd::kTerminalError);
+  EXPECT_EQ(r.step, "d");
+  EXPECT_EQ(log, (std::vector<std::string>{"run a", "run b", "run c", "run d", "undo c", "undo b", "undo a"}));
+  std::vector<std::string> trace;
+  for (const auto& t : r.steps) trace.push_back(t.step + ":" + t.outcome + ":" + t.code);
+  EXPECT_EQ(trace, (std::vector<std::string>{"a:ok:", "b:ok:", "c:ok:", "d:terminal_error:nope", "c:compensated:undone",
+                                             "b:compensated:undone", "a:compensated:undone"}));
+  EXPECT_EQ(r.steps[3].message, "d failed");
+}
+
+TEST(Pipeline, RetryableFailureCompensatesNothing) {
+  std::vector<std::string> log;
+  Pipeline p = Scripted({{"a"}, {"b", StepResult::Retryable("busy", "")}}, &log);
+  proto::NodeResult r = RunAt(p, Context());
+  EXPECT_EQ(r.end, AttemptEnd::kRetryableError);
+  EXPECT_EQ(log, (std::vector<std::string>{"run a", "run b"}));
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_EQ(r.steps[1].outcome, "retryable_error");
+  EXPECT_EQ(r.steps[1].code, "busy");
+}
+
+TEST(Pipeline, StepsWithNothingToUndoAreNotTracedAndAFailedUndoDoesNotStopTheOthers) {
+  std::vector<std::string> log;
+  Pipeline p = Scripted({{"a"},
+                         {"b", StepResult::Ok(), CompensationResult::Nothing()},
+                         {"c", StepResult::Ok(), CompensationResult::Failed("void_failed", "gateway down")},
+                         {"d", StepResult::Terminal("nope", "")}},
+                        &log);
+  proto::NodeResult r = RunAt(p, Context());
+  EXPECT_EQ(log, (std::vector<std::string>{"run a", "run b", "run c", "run d", "undo c", "undo b", "undo a"}));
+  ASSERT_EQ(r.steps.size(), 6u);
+  EXPECT_EQ(r.steps[4].step, "c");
+  EXPECT_EQ(r.steps[4].outcome, "compensation_failed");
+  EXPECT_EQ(r.steps[4].code, "void_failed");
+  EXPECT_EQ(r.steps[4].message, "gateway down");
+  EXPECT_EQ(r.steps[5].step, "a");
+  EXPECT_EQ(r.steps[5].outcome, "compensated");
+}
+
+TEST(Pipeline, ResultCarriesOutputsAndTraceAlwaysButEffectsOnlyWhenOk) {
+  std::vector<std::string> log;
+  Pipeline ok = Scripted({{"a"}}, &log);
+  OrderContext ctx = Context();
+  ctx.effects.push_back({"reserve", "sku", 1});
+  proto::NodeResult r = RunAt(ok, ctx);
+  EXPECT_EQ(r.outputs, (std::map<std::string, std::string>{{"a", "ran"}}));
+  EXPECT_EQ(r.steps.size(), 1u);
+  EXPECT_EQ(r.effects.size(), 1u);
+
+  Pipeline failing = Scripted({{"a"}, {"b", StepResult::Terminal("nope", "")}}, &log);
+  r = RunAt(failing, ctx);
+  EXPECT_EQ(r.outputs, (std::map<std::string, std::string>{{"a", "ran"}, {"b", "ran"}}));
+  EXPECT_EQ(r.steps.size(), 3u);
+  EXPECT_TRUE(r.effects.empty()) << "a failed order's effects must not reach the ledger";
+}
+
+TEST(Pipeline, TraceTimesEachStepAcrossItsWaits) {
+  Pipeline p = MakePipeline({"complete", "delay", "complete"}, 30);
+  PipelineRun run(&p, 1, Context(), kStart);
+  ASSERT_FALSE(run.Advance(kStart + 5));
+  ASSERT_FALSE(run.Advance(kStart + 7));  // woken early
+  ASSERT_TRUE(run.Advance(kStart + 5 + 30'000));
+  proto::NodeResult r = run.result(kStart + 5 + 30'000);
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[0].duration_us, 0);
+  EXPECT_EQ(r.steps[1].step, "delay");
+  EXPECT_EQ(r.steps[1].duration_us, 30'000);
+  EXPECT_EQ(r.steps[2].duration_us, 0);
+}
+
+TEST(Pipeline, EveryKnownStepCanBeMade) {
+  NodeOptions o;
+  for (const auto& name : KnownSteps()) {
+    auto step = MakeStep(name, o);
+    ASSERT_NE(step, nullptr) << name;
+    EXPECT_EQ(step->name(), name);
+  }
 }
 
 }  // namespace

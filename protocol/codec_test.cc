@@ -24,15 +24,18 @@ auto Fields(const OrderRequest& x) {
   return std::tie(x.customer_id, x.items, x.currency, x.metadata_json, x.idempotency_key, x.traceparent);
 }
 auto Fields(const HistoryEntry& x) { return std::tie(x.time_us, x.status, x.attempt, x.node_id, x.reason); }
+auto Fields(const StepTrace& x) { return std::tie(x.step, x.outcome, x.code, x.message, x.duration_us); }
 auto Fields(const AttemptRecord& x) {
-  return std::tie(x.attempt, x.node_id, x.started_us, x.duration_us, x.end, x.step, x.error_code, x.error_message);
+  return std::tie(x.attempt, x.node_id, x.started_us, x.duration_us, x.end, x.step, x.error_code, x.error_message,
+                  x.steps);
 }
 auto Fields(const OrderRecord& x) {
   return std::tie(x.order_id, x.request, x.status, x.attempts, x.redrives, x.created_us, x.updated_us,
-                  x.next_attempt_us, x.reason, x.history, x.attempt_log);
+                  x.next_attempt_us, x.reason, x.history, x.attempt_log, x.outputs);
 }
 auto Fields(const Event& x) {
-  return std::tie(x.seq, x.time_us, x.order_id, x.status, x.attempt, x.node_id, x.reason, x.traceparent);
+  return std::tie(x.seq, x.time_us, x.order_id, x.status, x.attempt, x.node_id, x.reason, x.traceparent, x.topic,
+                  x.data_json);
 }
 auto Fields(const DlqFilter& x) { return std::tie(x.order_id, x.reason, x.from_us, x.to_us); }
 auto Fields(const DeadLetter& x) { return std::tie(x.order_id, x.reason, x.dead_lettered_us, x.attempts, x.redrives); }
@@ -44,6 +47,10 @@ auto Fields(const Stats& x) {
                   x.bad_frames_total, x.rejected_total, x.last_event_seq, x.started_us, x.max_backlog, x.nodes);
 }
 auto Fields(const Effect& x) { return std::tie(x.kind, x.key, x.amount); }
+auto Fields(const CatalogEntry& x) { return std::tie(x.product_id, x.name, x.unit_price_cents, x.currency, x.stock); }
+auto Fields(const CatalogList& x) { return std::tie(x.product_ids); }
+auto Fields(const CatalogSet& x) { return std::tie(x.entries); }
+auto Fields(const Catalog& x) { return std::tie(x.entries); }
 auto Fields(const Submit& x) { return std::tie(x.order); }
 auto Fields(const GetOrder& x) { return std::tie(x.order_id); }
 auto Fields(const ListOrders& x) { return std::tie(x.status, x.limit, x.cursor); }
@@ -64,9 +71,10 @@ auto Fields(const DlqEntry& x) { return std::tie(x.entry, x.order); }
 auto Fields(const DlqCount& x) { return std::tie(x.count, x.remaining); }
 auto Fields(const Ready& x) { return std::tie(x.node_id, x.credit, x.host, x.pid); }
 auto Fields(const Heartbeat& x) { return std::tie(x.node_id); }
-auto Fields(const Deliver& x) { return std::tie(x.order_id, x.attempt, x.order); }
+auto Fields(const Deliver& x) { return std::tie(x.order_id, x.attempt, x.order, x.catalog); }
 auto Fields(const NodeResult& x) {
-  return std::tie(x.order_id, x.end, x.step, x.error_code, x.error_message, x.duration_us, x.effects);
+  return std::tie(x.order_id, x.end, x.step, x.error_code, x.error_message, x.duration_us, x.effects, x.outputs,
+                  x.steps);
 }
 auto Fields(const Disconnect& x) { return std::tie(x.node_id); }
 auto Fields(const Reconnect& x) { return std::tie(x.detail); }
@@ -103,6 +111,11 @@ OrderRequest SampleRequest() {
           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"};
 }
 
+std::vector<StepTrace> SampleSteps() {
+  return {{"price", "ok", "", "", 12}, {"payment", "compensated", "payment.voided", "voided auth-1", 340}};
+}
+CatalogEntry SampleEntry() { return {"sku-1", "Widget", 1999, "USD", 100}; }
+
 OrderRecord SampleRecord() {
   OrderRecord r;
   r.order_id = "0192f1e0-7a7b-7c7d-8e8f-909192939495";
@@ -117,13 +130,15 @@ OrderRecord SampleRecord() {
   r.history = {{1795322118123456, OrderStatus::kProcessing, 1, "node-a", "delivered"},
                {1795322119000000, OrderStatus::kRetrying, 1, "node-a", "retryable_error"}};
   r.attempt_log = {{1, "node-a", 1795322118200000, -5, AttemptEnd::kRetryableError, "payment", "gateway_timeout",
-                    "payment gateway timed out"},
-                   {2, "node-b", 1795322120000000, 0, AttemptEnd::kInProgress, "", "", ""}};
+                    "payment gateway timed out", SampleSteps()},
+                   {2, "node-b", 1795322120000000, 0, AttemptEnd::kInProgress, "", "", "", {}}};
+  r.outputs = {{"total_cents", "3998"}, {"authorization_id", "auth-1"}};
   return r;
 }
 
 Event SampleEvent() {
-  return {987654321, 1795322118123456, "ord-9", OrderStatus::kProcessed, 3, "node-c", "processed", "00-ab-cd-01"};
+  return {987654321,   1795322118123456, "ord-9", OrderStatus::kProcessed, 3, "node-c", "processed", "00-ab-cd-01",
+          "payment.voided", R"({"authorization_id":"auth-1"})"};
 }
 DlqFilter SampleFilter() { return {"ord-2", "node_lost", 1000, 2000}; }
 DeadLetter SampleDeadLetter() { return {"ord-3", "max_attempts", 1795322118123456, 5, 2}; }
@@ -155,7 +170,9 @@ std::vector<FrontRequest> FrontRequests() {
           DlqList{SampleFilter(), 9, "ord-3"},
           DlqShow{"ord-4"},
           DlqRedrive{SampleFilter(), 11},
-          DlqPurge{SampleFilter(), 12}};
+          DlqPurge{SampleFilter(), 12},
+          CatalogList{{"sku-1", "sku-2"}},
+          CatalogSet{{SampleEntry(), SampleEntry()}}};
 }
 
 std::vector<FrontReply> FrontReplies() {
@@ -167,19 +184,22 @@ std::vector<FrontReply> FrontReplies() {
           Events{{SampleEvent(), SampleEvent()}, 3, 99},
           DlqListReply{{SampleDeadLetter()}, "ord-8"},
           DlqEntry{SampleDeadLetter(), SampleRecord()},
-          DlqCount{5, 2}};
+          DlqCount{5, 2},
+          Catalog{{SampleEntry()}}};
 }
 
 std::vector<NodeToBroker> NodeMessages() {
   return {Ready{"node-1", 8, "host-a", 4321},
           Heartbeat{"node-1"},
           NodeResult{"ord-1", AttemptEnd::kTerminalError, "payment", "card_declined", "the card was declined", 12345,
-                     {{"reserve", "sku-1", 3}, {"reserve", "sku-2", -1}}},
+                     {{"reserve", "sku-1", 3}, {"reserve", "sku-2", -1}},
+                     {{"authorization_id", "auth-1"}},
+                     SampleSteps()},
           Disconnect{"node-1"}};
 }
 
 std::vector<BrokerToNode> BrokerMessages() {
-  return {Heartbeat{"broker"}, Deliver{"ord-1", 3, SampleRequest()}, Reconnect{"broker restarted"}};
+  return {Heartbeat{"broker"}, Deliver{"ord-1", 3, SampleRequest(), {SampleEntry()}}, Reconnect{"broker restarted"}};
 }
 
 // Ids of different msgpack widths.
@@ -521,7 +541,8 @@ TEST(CodecMalformed, OutOfRangeEnumsAreCorruption) {
   };
   EXPECT_TRUE(list(1).ok());
   EXPECT_TRUE(list(6).ok());
-  for (int64_t bad : {0, 7, 255, 256, -1}) EXPECT_EQ(list(bad).status().code(), Code::kCorruption) << bad;
+  EXPECT_TRUE(list(0).ok());  // kNone decodes (events use it); the broker refuses to list it
+  for (int64_t bad : {7, 255, 256, -1}) EXPECT_EQ(list(bad).status().code(), Code::kCorruption) << bad;
 
   auto result = [](int64_t end) {
     return DecodeNodeToBroker(Frame(Num(MsgType::kResult), [&](Packer& pk) {
@@ -555,8 +576,9 @@ TEST(CodecMalformed, OutOfRangeEnumsAreCorruption) {
   std::string event = Encode(1, EventMsg{SampleEvent()});
   EXPECT_EQ(DecodeEvent(Replace(event, {3, 0, 3}, [](auto&) { return Integer(7); })).status().code(),
             Code::kCorruption);
-  EXPECT_EQ(DecodeEvent(Replace(event, {3, 0, 3}, [](auto&) { return Integer(0); })).status().code(),
+  EXPECT_EQ(DecodeEvent(Replace(event, {3, 0, 3}, [](auto&) { return Integer(256); })).status().code(),
             Code::kCorruption);
+  EXPECT_TRUE(DecodeEvent(Replace(event, {3, 0, 3}, [](auto&) { return Integer(0); })).ok());  // kNone: not an order's
   std::string record = EncodeRecord(SampleRecord());
   EXPECT_TRUE(DecodeRecord<OrderRecord>(Replace(record, {9, 1, 1}, [](auto&) { return Integer(6); })).ok());
   EXPECT_EQ(DecodeRecord<OrderRecord>(Replace(record, {9, 1, 1}, [](auto&) { return Integer(7); })).status().code(),
@@ -566,7 +588,7 @@ TEST(CodecMalformed, OutOfRangeEnumsAreCorruption) {
 }
 
 TEST(CodecMalformed, UnknownMessageTypeIsCorruption) {
-  for (int64_t type : {0, 10, 39, 46, 59, 61, 99, 255, 256, -1}) {
+  for (int64_t type : {0, 12, 39, 46, 59, 61, 99, 255, 256, -1}) {
     std::string bytes = Frame(type, [](Packer& pk) { pk.pack_array(0); });
     for (const Decoder& d : MessageDecoders()) {
       EXPECT_EQ(d.decode(bytes).code(), Code::kCorruption) << d.name << " given type " << type;
@@ -575,7 +597,7 @@ TEST(CodecMalformed, UnknownMessageTypeIsCorruption) {
 }
 
 TEST(CodecMalformed, MessageForAnotherSocketIsCorruption) {
-  EXPECT_EQ(DecodeFrontRequest(Encode(1, Deliver{"ord-1", 1, SampleRequest()})).status().code(), Code::kCorruption);
+  EXPECT_EQ(DecodeFrontRequest(Encode(1, Deliver{"ord-1", 1, SampleRequest(), {}})).status().code(), Code::kCorruption);
   for (const Case& c : Corpus()) {
     if (!c.is_message) continue;
     for (const Decoder& d : MessageDecoders()) {

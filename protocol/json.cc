@@ -1,6 +1,7 @@
 #include "protocol/json.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -103,6 +104,17 @@ nlohmann::json TotalCents(const std::vector<OrderItem>& items) {
   return total;
 }
 
+// The catalog's total when the pipeline priced the order, else the client's.
+nlohmann::json OrderTotal(const OrderRecord& r) {
+  auto priced = r.outputs.find("total_cents");
+  if (priced != r.outputs.end()) {
+    int64_t total = 0;
+    auto [end, ec] = std::from_chars(priced->second.data(), priced->second.data() + priced->second.size(), total);
+    if (ec == std::errc() && end == priced->second.data() + priced->second.size()) return total;
+  }
+  return TotalCents(r.request.items);
+}
+
 // The stored metadata object; stored text that is not one is shown raw.
 nlohmann::json StoredMetadata(const std::string& text) {
   if (text.empty()) return nlohmann::json::object();
@@ -150,7 +162,20 @@ nlohmann::json ToJson(const AttemptRecord& a) {
   PutIfNotEmpty(j, "step", a.step);
   PutIfNotEmpty(j, "error_code", a.error_code);
   PutIfNotEmpty(j, "error_message", a.error_message);
+  if (!a.steps.empty()) j["steps"] = ArrayOf(a.steps);
   return j;
+}
+
+nlohmann::json ToJson(const StepTrace& t) {
+  nlohmann::json j{{"step", t.step}, {"outcome", t.outcome}, {"duration_ms", static_cast<double>(t.duration_us) / 1000.0}};
+  PutIfNotEmpty(j, "code", t.code);
+  PutIfNotEmpty(j, "message", t.message);
+  return j;
+}
+
+nlohmann::json ToJson(const CatalogEntry& c) {
+  return {{"product_id", c.product_id}, {"name", c.name},   {"unit_price_cents", c.unit_price_cents},
+          {"currency", c.currency},     {"stock", c.stock}};
 }
 
 nlohmann::json ToJson(const OrderRecord& r) {
@@ -160,7 +185,7 @@ nlohmann::json ToJson(const OrderRecord& r) {
                    {"customer_id", req.customer_id},
                    {"currency", req.currency},
                    {"items", ArrayOf(req.items)},
-                   {"total_cents", TotalCents(req.items)},
+                   {"total_cents", OrderTotal(r)},
                    {"metadata", StoredMetadata(req.metadata_json)},
                    {"attempts", r.attempts},
                    {"redrives", r.redrives},
@@ -169,17 +194,23 @@ nlohmann::json ToJson(const OrderRecord& r) {
                    {"history", ArrayOf(r.history)},
                    {"attempt_log", ArrayOf(r.attempt_log)}};
   if (r.status == OrderStatus::kRetrying) j["next_attempt_at"] = FormatTime(r.next_attempt_us);
+  if (!r.outputs.empty()) j["outputs"] = r.outputs;
   PutIfNotEmpty(j, "reason", r.reason);
   PutIfNotEmpty(j, "traceparent", req.traceparent);
   return j;
 }
 
 nlohmann::json ToJson(const Event& e) {
-  nlohmann::json j{{"seq", e.seq},           {"time", FormatTime(e.time_us)}, {"topic", StatusTopic(e.status)},
-                   {"order_id", e.order_id}, {"status", StatusName(e.status)}, {"attempt", e.attempt}};
+  nlohmann::json j{{"seq", e.seq}, {"time", FormatTime(e.time_us)}, {"topic", EventTopic(e)}};
+  PutIfNotEmpty(j, "order_id", e.order_id);
+  if (e.status != OrderStatus::kNone) {
+    j["status"] = StatusName(e.status);
+    j["attempt"] = e.attempt;
+  }
   PutIfNotEmpty(j, "node_id", e.node_id);
   PutIfNotEmpty(j, "reason", e.reason);
   PutIfNotEmpty(j, "traceparent", e.traceparent);
+  if (!e.data_json.empty()) j["data"] = StoredMetadata(e.data_json);
   return j;
 }
 

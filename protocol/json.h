@@ -38,19 +38,26 @@ nlohmann::json ToJson(const OrderItem& item);
 // {"status", "time", "attempt", "node_id" (omit empty), "reason" (omit empty)}
 nlohmann::json ToJson(const HistoryEntry& entry);
 // {"attempt", "node_id", "started_at", "duration_ms" (double), "outcome",
-//  "step", "error_code", "error_message" (the last three omitted when empty)}
+//  "step", "error_code", "error_message" (the last three omitted when empty),
+//  "steps" (omitted when empty)}
 nlohmann::json ToJson(const AttemptRecord& attempt);
+// {"step", "outcome", "duration_ms", "code", "message" (the last two omitted when empty)}
+nlohmann::json ToJson(const StepTrace& trace);
+// {"product_id", "name", "unit_price_cents", "currency", "stock"}
+nlohmann::json ToJson(const CatalogEntry& entry);
 // {"order_id", "status", "customer_id", "currency", "items", "total_cents",
 //  "metadata", "attempts", "redrives", "created_at", "updated_at",
 //  "next_attempt_at" (only when RETRYING), "reason" (omit empty),
-//  "traceparent" (omit empty), "history", "attempt_log"}
-// total_cents is the sum of quantity * unit_price_cents when every item has a
-// price (and the sum fits in int64), else null. metadata is the stored object
+//  "traceparent" (omit empty), "history", "attempt_log", "outputs" (omit empty)}
+// total_cents is the pipeline's output total_cents when it priced the order,
+// else the sum of quantity * unit_price_cents when every item has a price
+// (and the sum fits in int64), else null. metadata is the stored object
 // ({} when there is none); stored text that is not a JSON object is shown as
 // the raw string.
 nlohmann::json ToJson(const OrderRecord& record);
 // {"seq", "time", "topic", "order_id", "status", "attempt", "node_id",
-//  "reason", "traceparent"} with empty strings omitted.
+//  "reason", "traceparent", "data"} with empty strings omitted; status and
+// attempt only for an order event; data is the event's data object.
 nlohmann::json ToJson(const Event& event);
 // {"order_id", "reason", "dead_lettered_at", "attempts", "redrives"}
 nlohmann::json ToJson(const DeadLetter& letter);

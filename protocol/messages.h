@@ -29,6 +29,8 @@ enum class MsgType : uint8_t {
   kDlqShow = 7,
   kDlqRedrive = 8,
   kDlqPurge = 9,
+  kCatalogList = 10,
+  kCatalogSet = 11,
   // broker -> client (front)
   kAccepted = 20,
   kError = 21,
@@ -39,6 +41,7 @@ enum class MsgType : uint8_t {
   kDlqListReply = 26,
   kDlqEntry = 27,
   kDlqCount = 28,
+  kCatalog = 29,
   // node <-> broker (back)
   kReady = 40,
   kHeartbeat = 41,
@@ -80,6 +83,19 @@ struct DlqShow { static constexpr MsgType kType = MsgType::kDlqShow; std::string
 struct DlqRedrive { static constexpr MsgType kType = MsgType::kDlqRedrive; DlqFilter filter; uint32_t limit = 1000; MSGPACK_DEFINE(filter, limit) };
 struct DlqPurge { static constexpr MsgType kType = MsgType::kDlqPurge; DlqFilter filter; uint32_t limit = 1000; MSGPACK_DEFINE(filter, limit) };
 
+// The catalog entries of these products (none named: all of them, by id).
+struct CatalogList {
+  static constexpr MsgType kType = MsgType::kCatalogList;
+  std::vector<std::string> product_ids;
+  MSGPACK_DEFINE(product_ids)
+};
+// Creates or replaces these entries (stock is set, not added), atomically.
+struct CatalogSet {
+  static constexpr MsgType kType = MsgType::kCatalogSet;
+  std::vector<CatalogEntry> entries;
+  MSGPACK_DEFINE(entries)
+};
+
 // ---- front: replies ----
 struct Accepted {
   static constexpr MsgType kType = MsgType::kAccepted;
@@ -118,6 +134,8 @@ struct DlqListReply {
 struct DlqEntry { static constexpr MsgType kType = MsgType::kDlqEntry; DeadLetter entry; OrderRecord order; MSGPACK_DEFINE(entry, order) };
 struct DlqCount { static constexpr MsgType kType = MsgType::kDlqCount; uint64_t count = 0; uint64_t remaining = 0; MSGPACK_DEFINE(count, remaining) };
 
+struct Catalog { static constexpr MsgType kType = MsgType::kCatalog; std::vector<CatalogEntry> entries; MSGPACK_DEFINE(entries) };
+
 // ---- back ----
 struct Ready {
   static constexpr MsgType kType = MsgType::kReady;
@@ -133,7 +151,8 @@ struct Deliver {
   std::string order_id;
   uint32_t attempt = 1;
   OrderRequest order;
-  MSGPACK_DEFINE(order_id, attempt, order)
+  std::vector<CatalogEntry> catalog;  // the order's products that the catalog knows
+  MSGPACK_DEFINE(order_id, attempt, order, catalog)
 };
 struct NodeResult {
   static constexpr MsgType kType = MsgType::kResult;
@@ -144,7 +163,9 @@ struct NodeResult {
   std::string error_message;
   int64_t duration_us = 0;
   std::vector<Effect> effects;
-  MSGPACK_DEFINE(order_id, end, step, error_code, error_message, duration_us, effects)
+  std::map<std::string, std::string> outputs;  // what the pipeline produced: total_cents, authorization_id, ...
+  std::vector<StepTrace> steps;                // what each step and compensation did
+  MSGPACK_DEFINE(order_id, end, step, error_code, error_message, duration_us, effects, outputs, steps)
 };
 struct Disconnect { static constexpr MsgType kType = MsgType::kDisconnect; std::string node_id; MSGPACK_DEFINE(node_id) };
 struct Reconnect { static constexpr MsgType kType = MsgType::kReconnect; std::string detail; MSGPACK_DEFINE(detail) };
@@ -153,8 +174,10 @@ struct Reconnect { static constexpr MsgType kType = MsgType::kReconnect; std::st
 struct EventMsg { static constexpr MsgType kType = MsgType::kEvent; Event event; MSGPACK_DEFINE(event) };
 
 // What each receiver can decode. The id travels beside the message.
-using FrontRequest = std::variant<Submit, GetOrder, ListOrders, GetStats, EventsSince, DlqList, DlqShow, DlqRedrive, DlqPurge>;
-using FrontReply = std::variant<Accepted, Error, Order, OrderList, StatsReply, Events, DlqListReply, DlqEntry, DlqCount>;
+using FrontRequest = std::variant<Submit, GetOrder, ListOrders, GetStats, EventsSince, DlqList, DlqShow, DlqRedrive, DlqPurge,
+                                  CatalogList, CatalogSet>;
+using FrontReply = std::variant<Accepted, Error, Order, OrderList, StatsReply, Events, DlqListReply, DlqEntry, DlqCount,
+                                Catalog>;
 using NodeToBroker = std::variant<Ready, Heartbeat, NodeResult, Disconnect>;
 using BrokerToNode = std::variant<Heartbeat, Deliver, Reconnect>;
 

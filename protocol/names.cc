@@ -12,6 +12,7 @@ bool IsTerminal(OrderStatus s) {
 
 std::string_view StatusName(OrderStatus s) {
   switch (s) {
+    case OrderStatus::kNone: return "";
     case OrderStatus::kPending: return "PENDING";
     case OrderStatus::kProcessing: return "PROCESSING";
     case OrderStatus::kRetrying: return "RETRYING";
@@ -24,6 +25,7 @@ std::string_view StatusName(OrderStatus s) {
 
 std::string_view StatusTopic(OrderStatus s) {
   switch (s) {
+    case OrderStatus::kNone: return "";
     case OrderStatus::kPending: return "order.pending";
     case OrderStatus::kProcessing: return "order.processing";
     case OrderStatus::kRetrying: return "order.retrying";
@@ -33,6 +35,8 @@ std::string_view StatusTopic(OrderStatus s) {
   }
   return "order.unknown";
 }
+
+std::string EventTopic(const Event& e) { return e.topic.empty() ? std::string(StatusTopic(e.status)) : e.topic; }
 
 std::optional<OrderStatus> ParseStatus(std::string_view name) {
   std::string upper(name);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ namespace om::proto {
 // ---- enums: stable numbers on the wire, stable lower-case names in JSON ----
 
 enum class OrderStatus : uint8_t {
+  kNone = 0,  // only in an Event that is not an order's status change (catalog.updated)
   kPending = 1,
   kProcessing = 2,
   kRetrying = 3,
@@ -27,8 +29,8 @@ enum class OrderStatus : uint8_t {
 };
 inline constexpr int kNumStatuses = 7;  // index 0 unused
 bool IsTerminal(OrderStatus s);
-std::string_view StatusName(OrderStatus s);           // "PENDING"
-std::string_view StatusTopic(OrderStatus s);          // "order.pending"
+std::string_view StatusName(OrderStatus s);           // "PENDING"; "" for kNone
+std::string_view StatusTopic(OrderStatus s);          // "order.pending"; "" for kNone
 std::optional<OrderStatus> ParseStatus(std::string_view name);  // "PENDING" or "pending"
 
 // How one delivery attempt ended.
@@ -86,7 +88,7 @@ std::string_view ErrorCodeName(ErrorCode c);
   }                                                                                              \
   }
 
-OM_CHECKED_ENUM(om::proto::OrderStatus, 1, 6)
+OM_CHECKED_ENUM(om::proto::OrderStatus, 0, 6)
 OM_CHECKED_ENUM(om::proto::AttemptEnd, 0, 6)
 OM_CHECKED_ENUM(om::proto::ErrorCode, 1, 9)
 
@@ -121,6 +123,16 @@ struct HistoryEntry {
   MSGPACK_DEFINE(time_us, status, attempt, node_id, reason)
 };
 
+// What one pipeline step (or one compensation) did during an attempt.
+struct StepTrace {
+  std::string step;     // "payment"; a compensation is reported under its step's name
+  std::string outcome;  // ok | retryable_error | terminal_error | compensated | compensation_failed
+  std::string code;     // error code, or what the compensation did ("payment.voided")
+  std::string message;
+  int64_t duration_us = 0;
+  MSGPACK_DEFINE(step, outcome, code, message, duration_us)
+};
+
 // One delivery of an order to a node.
 struct AttemptRecord {
   uint32_t attempt = 0;
@@ -131,7 +143,8 @@ struct AttemptRecord {
   std::string step;           // the pipeline step that failed, "" when none
   std::string error_code;     // machine-readable, e.g. "payment_declined"
   std::string error_message;  // human-readable
-  MSGPACK_DEFINE(attempt, node_id, started_us, duration_us, end, step, error_code, error_message)
+  std::vector<StepTrace> steps;  // what each pipeline step did, compensations included
+  MSGPACK_DEFINE(attempt, node_id, started_us, duration_us, end, step, error_code, error_message, steps)
 };
 
 // Everything the broker knows about one order.
@@ -147,11 +160,18 @@ struct OrderRecord {
   std::string reason;           // final reason for FAILED / DEAD_LETTERED
   std::vector<HistoryEntry> history;
   std::vector<AttemptRecord> attempt_log;
+  // What the pipeline produced (total_cents, authorization_id, ...), from the
+  // result that ended the order.
+  std::map<std::string, std::string> outputs;
   MSGPACK_DEFINE(order_id, request, status, attempts, redrives, created_us, updated_us, next_attempt_us, reason,
-                 history, attempt_log)
+                 history, attempt_log, outputs)
 };
 
 // A state change, as published on the PUB socket and kept in the event log.
+// Most are an order's status change (topic "" = order.<status>); the others
+// share the same sequence: payment.voided (a compensation: order_id set,
+// data_json holds the authorization) and catalog.updated (status kNone,
+// data_json holds the entry).
 struct Event {
   uint64_t seq = 0;  // broker-wide, gap-free, increasing
   int64_t time_us = 0;
@@ -161,8 +181,14 @@ struct Event {
   std::string node_id;
   std::string reason;
   std::string traceparent;
-  MSGPACK_DEFINE(seq, time_us, order_id, status, attempt, node_id, reason, traceparent)
+  std::string topic;      // "" for an order status change: EventTopic() gives order.<status>
+  std::string data_json;  // a JSON object as text, "" for none
+  MSGPACK_DEFINE(seq, time_us, order_id, status, attempt, node_id, reason, traceparent, topic, data_json)
 };
+// The PUB topic of an event: its topic, or order.<status lower-case>.
+std::string EventTopic(const Event& e);
+inline constexpr const char* kTopicPaymentVoided = "payment.voided";
+inline constexpr const char* kTopicCatalogUpdated = "catalog.updated";
 
 // Selects dead letters. Empty/zero fields match everything.
 struct DlqFilter {
@@ -211,12 +237,25 @@ struct Stats {
                  bad_frames_total, rejected_total, last_event_seq, started_us, max_backlog, nodes)
 };
 
-// A ledger change requested by a node's result (used by the order pipeline).
+// A ledger change requested by a node's result. The broker applies every
+// effect of a result atomically with the order's final status, or none.
 struct Effect {
-  std::string kind;  // "reserve"
+  std::string kind;  // "reserve": take `amount` units of product `key` from its stock
   std::string key;   // e.g. product id
   int64_t amount = 0;
   MSGPACK_DEFINE(kind, key, amount)
+};
+inline constexpr const char* kEffectReserve = "reserve";
+
+// One product of the broker's catalog. Deliveries carry the entries of the
+// order's products (stock as it was at delivery) so that nodes stay stateless.
+struct CatalogEntry {
+  std::string product_id;
+  std::string name;
+  int64_t unit_price_cents = 0;
+  std::string currency;  // ISO 4217, e.g. "USD"
+  int64_t stock = 0;     // units on hand (the ledger's counter)
+  MSGPACK_DEFINE(product_id, name, unit_price_cents, currency, stock)
 };
 
 }  // namespace om::proto

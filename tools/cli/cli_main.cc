@@ -12,6 +12,7 @@
 
 #include "config/config_loader.h"
 #include "protocol/front_client.h"
+#include "tools/cli/catalog_commands.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/commands.h"
 
@@ -152,6 +153,29 @@ int main(int argc, char** argv) {
   auto* nodes = app.add_subcommand("nodes", "the connected processor nodes, their credit and last heartbeat\n"
                                             "e.g. ordermesh nodes");
 
+  // ---- catalog
+  auto* catalog = app.add_subcommand("catalog", "the products: price, currency and stock\n"
+                                                "e.g. ordermesh catalog set sku-1 --stock 250");
+  catalog->require_subcommand(1);
+  std::vector<std::string> catalog_ids;
+  auto* catalog_list = catalog->add_subcommand("list", "every product, or the ones named\n"
+                                                       "e.g. ordermesh catalog list sku-1 sku-2");
+  catalog_list->add_option("ID", catalog_ids, "product ids (none: all)");
+  om::cli::CatalogSetArgs set_args;
+  std::string set_name, set_currency;
+  int64_t set_price = 0, set_stock = 0;
+  auto* catalog_set = catalog->add_subcommand("set", "create a product or change some of its fields (stock is set, not added)\n"
+                                                     "e.g. ordermesh catalog set sku-9 --name Tamper --price 2500 --stock 40");
+  catalog_set->add_option("ID", set_args.product_id, "product id")->required();
+  auto* name_opt = catalog_set->add_option("--name", set_name, "display name");
+  auto* price_opt = catalog_set->add_option("--price", set_price, "unit price in cents")->check(CLI::NonNegativeNumber);
+  auto* stock_opt = catalog_set->add_option("--stock", set_stock, "units on hand")->check(CLI::NonNegativeNumber);
+  auto* currency_opt = catalog_set->add_option("--currency", set_currency, "ISO 4217 code, e.g. EUR (new products: USD)");
+  std::string import_path;
+  auto* catalog_import = catalog->add_subcommand("import", "create or replace every product of a catalog file, atomically\n"
+                                                           "e.g. ordermesh catalog import config/catalog.toml");
+  catalog_import->add_option("FILE", import_path, "a catalog file (the format of config/catalog.toml)")->required();
+
   // ---- dlq
   auto* dlq = app.add_subcommand("dlq", "the dead-letter store: list, show, redrive, purge\n"
                                         "e.g. ordermesh dlq list --reason node_lost");
@@ -234,6 +258,16 @@ int main(int argc, char** argv) {
     st = om::cli::RunStats(ctx);
   } else if (nodes->parsed()) {
     st = om::cli::RunNodes(ctx);
+  } else if (catalog_list->parsed()) {
+    st = om::cli::RunCatalogList(ctx, catalog_ids);
+  } else if (catalog_set->parsed()) {
+    if (name_opt->count()) set_args.name = set_name;
+    if (price_opt->count()) set_args.price_cents = set_price;
+    if (stock_opt->count()) set_args.stock = set_stock;
+    if (currency_opt->count()) set_args.currency = set_currency;
+    st = om::cli::RunCatalogSet(ctx, set_args);
+  } else if (catalog_import->parsed()) {
+    st = om::cli::RunCatalogImport(ctx, import_path);
   } else if (dlq_list->parsed()) {
     st = om::cli::RunDlqList(ctx, list_args);
   } else if (dlq_show->parsed()) {

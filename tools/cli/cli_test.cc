@@ -3,6 +3,7 @@
 // real broker by hand and by tests/.
 #include <gtest/gtest.h>
 
+#include "tools/cli/catalog_commands.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/parse.h"
 #include "tools/cli/render.h"
@@ -368,7 +369,7 @@ proto::OrderRecord SampleOrder() {
   o.history = {{kT0, proto::OrderStatus::kPending, 0, "", "accepted"},
                {kT0 + 500, proto::OrderStatus::kDeadLettered, 2, "n1", "retryable_error"}};
   o.attempt_log = {{1, "n1", kT0 + 100, 1'500, proto::AttemptEnd::kRetryableError, "fail_if_marked", "test_failure",
-                    "metadata asked\nfor it"}};
+                    "metadata asked\nfor it", {{"fail_if_marked", "retryable_error", "test_failure", "asked", 1'200}}}};
   return o;
 }
 
@@ -381,6 +382,55 @@ TEST(Render, ShowsAnOrderAsSummaryAndTables) {
   EXPECT_NE(text.find("sku-1      2       19.99   39.98\n"), std::string::npos) << text;
   EXPECT_NE(text.find("TIME                      STATUS         ATTEMPT  NODE  REASON\n"), std::string::npos) << text;
   EXPECT_NE(text.find("fail_if_marked  test_failure: metadata asked\\nfor it\n"), std::string::npos) << text;
+}
+
+TEST(Render, ShowsEveryStepAndTheCatalogTotalWhenThePipelinePricedIt) {
+  proto::OrderRecord o = SampleOrder();
+  EXPECT_NE(OrderText(o).find("\nSteps\n"), std::string::npos);
+  EXPECT_NE(OrderText(o).find("fail_if_marked  retryable_error     1.2ms  test_failure  asked\n"), std::string::npos)
+      << OrderText(o);
+  o.outputs = {{"total_cents", "4000"}, {"authorization_id", "auth-1"}};
+  const std::string text = OrderText(o);
+  EXPECT_NE(text.find("total             40.00 USD (priced from the catalog)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("authorization_id  auth-1\n"), std::string::npos) << text;
+  o.attempt_log[0].steps.clear();
+  EXPECT_EQ(OrderText(o).find("\nSteps\n"), std::string::npos);
+}
+
+TEST(Render, ShowsTheCatalogOneProductPerRow) {
+  EXPECT_EQ(CatalogText({{"sku-1", "Beans", 1999, "USD", 12}, {"sku-22", "", 5, "EUR", 0}}),
+            "PRODUCT  NAME   PRICE  CURRENCY  STOCK\n"
+            "sku-1    Beans  19.99  USD          12\n"
+            "sku-22           0.05  EUR           0\n");
+  EXPECT_EQ(CatalogText({}), "(no products)\n");
+}
+
+TEST(CatalogSet, ChangesOnlyTheFieldsGiven) {
+  CatalogSetArgs args;
+  args.product_id = "sku-1";
+  args.stock = 7;
+  auto e = MergeCatalogEdit(proto::CatalogEntry{"sku-1", "Beans", 1999, "EUR", 100}, args);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->stock, 7);
+  EXPECT_EQ(e->unit_price_cents, 1999);
+  EXPECT_EQ(e->name, "Beans");
+  EXPECT_EQ(e->currency, "EUR");
+}
+
+TEST(CatalogSet, ANewProductNeedsPriceAndStockAndValidFields) {
+  CatalogSetArgs args;
+  args.product_id = "sku-9";
+  args.stock = 3;
+  EXPECT_NE(MergeCatalogEdit(std::nullopt, args).status().message().find("--price"), std::string::npos);
+  args.stock.reset();
+  args.price_cents = 100;
+  EXPECT_NE(MergeCatalogEdit(std::nullopt, args).status().message().find("--stock"), std::string::npos);
+  args.stock = 3;
+  auto e = MergeCatalogEdit(std::nullopt, args);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->currency, "USD");
+  args.currency = "euro";
+  EXPECT_EQ(MergeCatalogEdit(std::nullopt, args).status().code(), Code::kInvalidArgument);
 }
 
 TEST(Render, ShowsAnUnknownTotalWhenAnItemHasNoPrice) {

@@ -13,6 +13,7 @@
 
 #include "common/clock.h"
 #include "protocol/json.h"
+#include "tools/cli/ask.h"
 #include "tools/cli/render.h"
 
 namespace om::cli {
@@ -24,36 +25,6 @@ using std::chrono::milliseconds;
 constexpr milliseconds kRedrivePause{1000};
 // Dead letters purged per request (the broker caps it at redrive_batch_max).
 constexpr uint32_t kPurgeBatch = 1000;
-
-// Sends req and waits for a reply of type R. A broker that does not answer
-// (or cannot be sent to) is kTimeout with the line the operator sees; an
-// S:ERROR reply keeps its meaning, except that bad_request and
-// unsupported_version become kInternal: the CLI validated its arguments, so
-// a broker that refuses them means the two disagree (a bug or version skew),
-// not that the operator typed something wrong.
-template <typename R, typename M>
-Result<R> Ask(Context& ctx, const M& req) {
-  auto reply = ctx.client->Call(req, ctx.timeout);
-  if (!reply.ok()) {
-    if (reply.status().code() == Code::kCorruption) return reply.status();
-    return Status::Timeout("broker at " + ctx.client->endpoint() + " did not answer within " +
-                           std::to_string(ctx.timeout.count()) + " ms \u2014 is ordermesh-broker running?");
-  }
-  if (auto* r = std::get_if<R>(&reply.value())) return std::move(*r);
-  if (auto* e = std::get_if<proto::Error>(&reply.value())) {
-    Status status = proto::ErrorToStatus(*e);
-    if (status.code() == Code::kInvalidArgument) {
-      return Status::Internal("the broker refused the request (" + std::string(proto::ErrorCodeName(e->code)) +
-                              "): " + e->detail);
-    }
-    return status;
-  }
-  return Status::Corruption("the broker answered with an unexpected message type");
-}
-
-void PrintJson(Context& ctx, const nlohmann::json& doc) {
-  *ctx.out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-}
 
 Result<std::string> ReadFile(const std::string& path) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});

@@ -1,5 +1,6 @@
 #include "tools/cli/render.h"
 
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +33,17 @@ std::string Total(const proto::OrderRequest& req) {
     }
   }
   return FormatCents(total) + " " + req.currency;
+}
+
+// The catalog's total when the pipeline priced the order, else the client's.
+std::string Total(const OrderRecord& order) {
+  auto priced = order.outputs.find("total_cents");
+  if (priced == order.outputs.end()) return Total(order.request);
+  int64_t cents = 0;
+  const std::string& text = priced->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), cents);
+  if (ec != std::errc() || end != text.data() + text.size()) return Total(order.request);
+  return FormatCents(cents) + " " + order.request.currency + " (priced from the catalog)";
 }
 
 // The wire's "" (last page) is null in JSON.
@@ -77,6 +89,18 @@ std::string AttemptTable(const OrderRecord& order) {
               std::string(proto::AttemptEndName(a.end)), a.step, error});
   }
   return t.Render();
+}
+
+// Every step and compensation of every attempt, or "" when no node reported any.
+std::string StepTable(const OrderRecord& order) {
+  Table t({{"#", Align::kRight}, {"STEP"}, {"OUTCOME"}, {"DURATION", Align::kRight}, {"CODE"}, {"MESSAGE"}});
+  for (const proto::AttemptRecord& a : order.attempt_log) {
+    for (const proto::StepTrace& step : a.steps) {
+      t.AddRow({std::to_string(a.attempt), step.step, step.outcome, FormatDuration(step.duration_us), step.code,
+                step.message});
+    }
+  }
+  return t.rows() == 0 ? "" : "\nSteps\n" + t.Render();
 }
 
 }  // namespace
@@ -125,7 +149,7 @@ std::string OrderText(const OrderRecord& order) {
   summary.AddRow({"customer", req.customer_id});
   summary.AddRow({"currency", req.currency});
   summary.AddRow({"items", std::to_string(req.items.size())});
-  summary.AddRow({"total", Total(req)});
+  summary.AddRow({"total", Total(order)});
   summary.AddRow({"attempts", std::to_string(order.attempts)});
   summary.AddRow({"redrives", std::to_string(order.redrives)});
   summary.AddRow({"created", proto::FormatTime(order.created_us)});
@@ -136,8 +160,11 @@ std::string OrderText(const OrderRecord& order) {
   if (!req.metadata_json.empty()) summary.AddRow({"metadata", req.metadata_json});
   if (!req.idempotency_key.empty()) summary.AddRow({"idempotency key", req.idempotency_key});
   if (!req.traceparent.empty()) summary.AddRow({"traceparent", req.traceparent});
+  for (const auto& [key, value] : order.outputs) {
+    if (key != "total_cents") summary.AddRow({key, value});
+  }
   return summary.Render() + "\nItems\n" + ItemsTable(req) + "\nStatus history\n" + HistoryTable(order) +
-         "\nAttempts\n" + AttemptTable(order);
+         "\nAttempts\n" + AttemptTable(order) + StepTable(order);
 }
 
 std::string OrderListText(const std::vector<OrderRecord>& orders) {
@@ -199,6 +226,15 @@ std::string DeadLettersText(const std::vector<proto::DeadLetter>& entries) {
   for (const proto::DeadLetter& d : entries) {
     t.AddRow({d.order_id, d.reason, ShortTime(d.dead_lettered_us), std::to_string(d.attempts),
               std::to_string(d.redrives)});
+  }
+  return t.Render();
+}
+
+std::string CatalogText(const std::vector<proto::CatalogEntry>& entries) {
+  if (entries.empty()) return "(no products)\n";
+  Table t({{"PRODUCT"}, {"NAME"}, {"PRICE", Align::kRight}, {"CURRENCY"}, {"STOCK", Align::kRight}});
+  for (const proto::CatalogEntry& e : entries) {
+    t.AddRow({e.product_id, e.name, FormatCents(e.unit_price_cents), e.currency, std::to_string(e.stock)});
   }
   return t.Render();
 }

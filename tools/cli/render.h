@@ -11,6 +11,7 @@
 //   dlq show      {"dead_letter": DeadLetter, "order": Order}
 //   dlq redrive   {"redriven": n, "remaining": n}
 //   dlq purge     {"purged": n, "remaining": n}
+//   catalog *     {"products": [CatalogEntry...]}
 //
 // Pure functions of their arguments (the current time is passed in, never
 // read): safe from any thread, unit-tested in cli_test.cc. Text output ends
@@ -58,6 +59,9 @@ nlohmann::json NodesJson(const std::vector<proto::NodeInfo>& nodes);
 
 std::string DeadLettersText(const std::vector<proto::DeadLetter>& entries);
 nlohmann::json DeadLettersJson(const std::vector<proto::DeadLetter>& entries, const std::string& next_cursor);
+
+// PRODUCT NAME PRICE CURRENCY STOCK, by product id.
+std::string CatalogText(const std::vector<proto::CatalogEntry>& entries);
 
 std::string DlqEntryText(const proto::DeadLetter& entry, const proto::OrderRecord& order);
 nlohmann::json DlqEntryJson(const proto::DeadLetter& entry, const proto::OrderRecord& order);
