@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +43,17 @@ struct Option {
   std::string env_name{};                  // "ORDERMESH_NODE_PAYMENT_LATENCY_MS"
   std::string flag_name{};                 // "--payment-latency-ms"
   CLI::Option* flag = nullptr;             // set by Bind(); owned by the app
+};
+
+// An array of tables, type-erased by ConfigLoader::AddTables.
+struct TableArray {
+  std::string key;                                  // "sinks"
+  std::string help;
+  std::string env_name;                             // only to explain a variable of this name
+  std::function<void()> clear;                      // empties the target list
+  std::function<void(TableKeys&)> append;           // appends a default item and binds its keys
+  std::function<Status()> check_last;               // validates the item appended last
+  std::function<std::vector<TableKeys>()> bind_all; // the keys of every item, for Describe
 };
 
 }  // namespace internal
@@ -278,7 +290,75 @@ std::string EnvWord(std::string s) {
   return s;
 }
 
+Option MakeOption(const std::string& key, std::string* target, std::string help, std::vector<std::string> allowed) {
+  return {.key = key, .help = std::move(help), .type = Type::kString, .target = target, .allowed = std::move(allowed)};
+}
+Option MakeOption(const std::string& key, int64_t* target, std::string help, int64_t min, int64_t max) {
+  return {.key = key, .help = std::move(help), .type = Type::kInt, .target = target, .int_min = min, .int_max = max};
+}
+Option MakeOption(const std::string& key, int* target, std::string help, int min, int max) {
+  return {.key = key, .help = std::move(help), .type = Type::kInt, .target = target, .int_min = min, .int_max = max};
+}
+Option MakeOption(const std::string& key, double* target, std::string help, double min, double max) {
+  return {.key = key, .help = std::move(help), .type = Type::kDouble, .target = target, .double_min = min,
+          .double_max = max};
+}
+Option MakeOption(const std::string& key, bool* target, std::string help) {
+  return {.key = key, .help = std::move(help), .type = Type::kBool, .target = target};
+}
+Option MakeOption(const std::string& key, std::vector<std::string>* target, std::string help) {
+  return {.key = key, .help = std::move(help), .type = Type::kList, .target = target};
+}
+
+// Reads a TOML value into option, or says why not ("[notify] x = 3 must be a string").
+Status ApplyToml(const Option& option, const toml::node& node, const std::string& path, const std::string& label) {
+  Result<Value> value = FromToml(option, node);
+  Status s = value.ok() ? Check(option, *value) : value.status();
+  if (!s.ok()) {
+    return Status::InvalidArgument(At(path, node.source()) + label + option.key.substr(option.key.rfind('.') + 1) +
+                                   " = " + TomlText(node) + " " + s.message());
+  }
+  Store(option, std::move(value).value());
+  return Status::Ok();
+}
+
 }  // namespace
+
+TableKeys::TableKeys() = default;
+TableKeys::~TableKeys() = default;
+TableKeys::TableKeys(TableKeys&&) noexcept = default;
+TableKeys& TableKeys::operator=(TableKeys&&) noexcept = default;
+
+TableKeys& TableKeys::AddOption(Option option) {
+  if (!IsValidKey(option.key) || option.key.find('.') != std::string::npos) {
+    throw std::invalid_argument("TableKeys: malformed key '" + option.key + "' (flat keys only)");
+  }
+  for (const Option& other : options_) {
+    if (other.key == option.key) throw std::invalid_argument("TableKeys: duplicate key '" + option.key + "'");
+  }
+  options_.push_back(std::move(option));
+  return *this;
+}
+
+TableKeys& TableKeys::Add(const std::string& key, std::string* target, std::string help,
+                          std::vector<std::string> allowed) {
+  return AddOption(MakeOption(key, target, std::move(help), std::move(allowed)));
+}
+TableKeys& TableKeys::Add(const std::string& key, int64_t* target, std::string help, int64_t min, int64_t max) {
+  return AddOption(MakeOption(key, target, std::move(help), min, max));
+}
+TableKeys& TableKeys::Add(const std::string& key, int* target, std::string help, int min, int max) {
+  return AddOption(MakeOption(key, target, std::move(help), min, max));
+}
+TableKeys& TableKeys::Add(const std::string& key, double* target, std::string help, double min, double max) {
+  return AddOption(MakeOption(key, target, std::move(help), min, max));
+}
+TableKeys& TableKeys::Add(const std::string& key, bool* target, std::string help) {
+  return AddOption(MakeOption(key, target, std::move(help)));
+}
+TableKeys& TableKeys::Add(const std::string& key, std::vector<std::string>* target, std::string help) {
+  return AddOption(MakeOption(key, target, std::move(help)));
+}
 
 ConfigLoader::ConfigLoader(std::string program, std::string section)
     : program_(std::move(program)), section_(std::move(section)) {
@@ -314,33 +394,47 @@ ConfigLoader& ConfigLoader::AddOption(Option option) {
 
 ConfigLoader& ConfigLoader::Add(const std::string& key, std::string* target, std::string help,
                                 std::vector<std::string> allowed) {
-  return AddOption({.key = key, .help = std::move(help), .type = Type::kString, .target = target,
-                    .allowed = std::move(allowed)});
+  return AddOption(MakeOption(key, target, std::move(help), std::move(allowed)));
 }
-
 ConfigLoader& ConfigLoader::Add(const std::string& key, int64_t* target, std::string help, int64_t min,
                                 int64_t max) {
-  return AddOption({.key = key, .help = std::move(help), .type = Type::kInt, .target = target,
-                    .int_min = min, .int_max = max});
+  return AddOption(MakeOption(key, target, std::move(help), min, max));
 }
-
 ConfigLoader& ConfigLoader::Add(const std::string& key, int* target, std::string help, int min, int max) {
-  return AddOption({.key = key, .help = std::move(help), .type = Type::kInt, .target = target,
-                    .int_min = min, .int_max = max});
+  return AddOption(MakeOption(key, target, std::move(help), min, max));
 }
-
 ConfigLoader& ConfigLoader::Add(const std::string& key, double* target, std::string help, double min,
                                 double max) {
-  return AddOption({.key = key, .help = std::move(help), .type = Type::kDouble, .target = target,
-                    .double_min = min, .double_max = max});
+  return AddOption(MakeOption(key, target, std::move(help), min, max));
 }
-
 ConfigLoader& ConfigLoader::Add(const std::string& key, bool* target, std::string help) {
-  return AddOption({.key = key, .help = std::move(help), .type = Type::kBool, .target = target});
+  return AddOption(MakeOption(key, target, std::move(help)));
+}
+ConfigLoader& ConfigLoader::Add(const std::string& key, std::vector<std::string>* target, std::string help) {
+  return AddOption(MakeOption(key, target, std::move(help)));
 }
 
-ConfigLoader& ConfigLoader::Add(const std::string& key, std::vector<std::string>* target, std::string help) {
-  return AddOption({.key = key, .help = std::move(help), .type = Type::kList, .target = target});
+ConfigLoader& ConfigLoader::AddTableArray(const std::string& key, std::string help, std::function<void()> clear,
+                                          std::function<void(TableKeys&)> append,
+                                          std::function<Status()> check_last,
+                                          std::function<std::vector<TableKeys>()> bind_all) {
+  if (bound_) throw std::logic_error("ConfigLoader: AddTables('" + key + "') after Bind()");
+  if (!IsValidKey(key)) throw std::invalid_argument("ConfigLoader: malformed key '" + key + "'");
+  const std::string env_name = "ORDERMESH_" + EnvWord(section_) + "_" + EnvWord(key);
+  for (const Option& other : options_) {
+    if (other.env_name == env_name || other.key.rfind(key + ".", 0) == 0 || key.rfind(other.key + ".", 0) == 0) {
+      throw std::invalid_argument("ConfigLoader: key '" + key + "' clashes with '" + other.key + "'");
+    }
+  }
+  for (const internal::TableArray& other : arrays_) {
+    if (other.env_name == env_name) {
+      throw std::invalid_argument("ConfigLoader: key '" + key + "' clashes with '" + other.key + "'");
+    }
+  }
+  arrays_.push_back({.key = key, .help = std::move(help), .env_name = env_name, .clear = std::move(clear),
+                     .append = std::move(append), .check_last = std::move(check_last),
+                     .bind_all = std::move(bind_all)});
+  return *this;
 }
 
 void ConfigLoader::Bind(CLI::App& app) {
@@ -385,6 +479,34 @@ Status ConfigLoader::ApplyFile(const std::string& path, const std::string& origi
   const toml::table* own = (*root)[section_].as_table();
   if (own == nullptr) return Status::Ok();
 
+  // An array of tables: each item's keys are bound, applied and checked in turn.
+  auto apply_array = [&](const internal::TableArray& array, const toml::node& node) -> Status {
+    const std::string name = "[[" + section_ + "." + array.key + "]]";
+    if (!node.is_array_of_tables()) {
+      return Status::InvalidArgument(At(path, node.source()) + "[" + section_ + "] " + array.key +
+                                     " must be an array of tables, written as " + name + " blocks");
+    }
+    array.clear();
+    int number = 0;
+    for (const toml::node& item : *node.as_array()) {
+      const std::string label = name + " #" + std::to_string(++number) + ": ";
+      TableKeys keys;
+      array.append(keys);
+      for (auto&& [item_name, value] : *item.as_table()) {
+        const std::string key(item_name.str());
+        auto it = std::find_if(keys.options_.begin(), keys.options_.end(), [&](const Option& o) { return o.key == key; });
+        if (it == keys.options_.end()) {
+          return Status::InvalidArgument(At(path, item_name.source()) + label + "unknown key '" + key + "'");
+        }
+        if (Status s = ApplyToml(*it, value, path, label); !s.ok()) return s;
+      }
+      if (Status s = array.check_last(); !s.ok()) {
+        return Status::InvalidArgument(At(path, item.source()) + label + s.message());
+      }
+    }
+    return Status::Ok();
+  };
+
   // Walks [section] and its sub-tables; prefix is "" or "payment.".
   auto walk = [&](auto& self, const toml::table& table, const std::string& prefix) -> Status {
     const std::string label =
@@ -393,13 +515,9 @@ Status ConfigLoader::ApplyFile(const std::string& path, const std::string& origi
       const std::string leaf(name.str());
       const std::string key = prefix + leaf;
       if (const Option* option = FindOption(key)) {
-        Result<Value> value = FromToml(*option, node);
-        Status s = value.ok() ? Check(*option, *value) : value.status();
-        if (!s.ok()) {
-          const std::string subject = label + leaf + " = " + TomlText(node);
-          return Status::InvalidArgument(At(path, node.source()) + subject + " " + s.message());
-        }
-        Store(*option, std::move(value).value());
+        if (Status s = ApplyToml(*option, node, path, label); !s.ok()) return s;
+      } else if (const internal::TableArray* array = FindTableArray(key)) {
+        if (Status s = apply_array(*array, node); !s.ok()) return s;
       } else if (IsTablePrefix(key)) {
         if (!node.is_table()) {
           return Status::InvalidArgument(At(path, name.source()) + label + leaf + " must be a table");
@@ -423,6 +541,12 @@ Status ConfigLoader::ApplyEnvironment() {
     if (name.rfind(prefix, 0) != 0) continue;
     const bool known = std::any_of(options_.begin(), options_.end(),
                                    [&](const Option& o) { return o.env_name == name; });
+    for (const internal::TableArray& array : arrays_) {
+      if (array.env_name == name) {
+        return Status::InvalidArgument(name + ": " + array.key + " is an array of tables; set it in the config file as [[" +
+                                       section_ + "." + array.key + "]] blocks");
+      }
+    }
     if (!known) return Status::InvalidArgument(name + ": no [" + section_ + "] key has this variable name");
   }
   for (const Option& option : options_) {
@@ -450,6 +574,13 @@ const Option* ConfigLoader::FindOption(const std::string& key) const {
   return nullptr;
 }
 
+const internal::TableArray* ConfigLoader::FindTableArray(const std::string& key) const {
+  for (const internal::TableArray& array : arrays_) {
+    if (array.key == key) return &array;
+  }
+  return nullptr;
+}
+
 bool ConfigLoader::IsTablePrefix(const std::string& key) const {
   return std::any_of(options_.begin(), options_.end(),
                      [&](const Option& o) { return o.key.rfind(key + ".", 0) == 0; });
@@ -460,6 +591,15 @@ std::string ConfigLoader::Describe() const {
   for (const Option& option : options_) {
     if (!out.empty()) out += '\n';
     out += option.key + "=" + FormatValue(Load(option));
+  }
+  for (const internal::TableArray& array : arrays_) {
+    std::vector<TableKeys> items = array.bind_all();
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (const Option& option : items[i].options_) {
+        if (!out.empty()) out += '\n';
+        out += array.key + "[" + std::to_string(i) + "]." + option.key + "=" + FormatValue(Load(option));
+      }
+    }
   }
   return out;
 }

@@ -303,5 +303,119 @@ TEST_F(ConfigLoaderTest, DescribeListsEveryKeyInAddOrder) {
             "durability=sync\nverbose=false\npeers=a");
 }
 
+// Arrays of tables: [[notify.sinks]] items of a made-up notifier.
+struct Sink {
+  std::string type = "stdout";
+  std::string path;
+  int64_t timeout_ms = 2000;
+  std::vector<std::string> topics;
+};
+
+class TableArrayTest : public ConfigLoaderTest {
+ protected:
+  Status LoadSinks(const std::string& text, std::vector<std::string> args = {}) {
+    loader_ = std::make_unique<ConfigLoader>("ordermesh-notify", "notify");
+    loader_->Add("name", &name_, "a scalar beside the array");
+    loader_->AddTables<Sink>(
+        "sinks", &sinks_, "where events go",
+        [](TableKeys& k, Sink& s) {
+          k.Add("type", &s.type, "sink kind", {"stdout", "file"})
+              .Add("path", &s.path, "file path")
+              .Add("timeout_ms", &s.timeout_ms, "timeout", 1, 60'000)
+              .Add("topics", &s.topics, "topic prefixes");
+        },
+        [](const Sink& s) {
+          if (s.type == "file" && s.path.empty()) return Status::InvalidArgument("a file sink needs path");
+          return Status::Ok();
+        });
+    app_ = std::make_unique<CLI::App>("test");
+    loader_->Bind(*app_);
+    if (!text.empty()) {
+      args.push_back("--config");
+      args.push_back(Write("sinks.toml", text));
+    }
+    args.insert(args.begin(), "ordermesh-notify");
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    app_->parse(static_cast<int>(argv.size()), argv.data());
+    return loader_->Finish();
+  }
+  std::string SinksError(const std::string& text) {
+    Status s = LoadSinks(text);
+    return s.ok() ? "" : s.message();
+  }
+
+  std::string name_ = "n";
+  std::vector<Sink> sinks_ = {Sink{}};  // built-in default: one stdout sink
+};
+
+TEST_F(TableArrayTest, KeepsTheDefaultListWithoutTheKey) {
+  ASSERT_TRUE(LoadSinks("[notify]\nname = \"x\"\n").ok());
+  ASSERT_EQ(sinks_.size(), 1u);
+  EXPECT_EQ(sinks_[0].type, "stdout");
+  EXPECT_EQ(name_, "x");
+}
+
+TEST_F(TableArrayTest, FileItemsReplaceTheDefaultListInOrderWithItemDefaults) {
+  Status s = LoadSinks(
+      "[notify]\nname = \"x\"\n"
+      "[[notify.sinks]]\ntype = \"file\"\npath = \"/tmp/a\"\ntopics = [\"order.failed\"]\n"
+      "[[notify.sinks]]\ntimeout_ms = 7\n");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(sinks_.size(), 2u);
+  EXPECT_EQ(sinks_[0].type, "file");
+  EXPECT_EQ(sinks_[0].path, "/tmp/a");
+  EXPECT_EQ(sinks_[0].timeout_ms, 2000);
+  EXPECT_EQ(sinks_[0].topics, std::vector<std::string>{"order.failed"});
+  EXPECT_EQ(sinks_[1].type, "stdout");
+  EXPECT_EQ(sinks_[1].timeout_ms, 7);
+  EXPECT_EQ(name_, "x");
+}
+
+TEST_F(TableArrayTest, UnknownKeyInAnItemNamesKeyItemFileAndLine) {
+  const std::string e = SinksError("[[notify.sinks]]\ntype = \"file\"\npath = \"/a\"\n[[notify.sinks]]\nurll = \"x\"\n");
+  EXPECT_TRUE(Contains(e, "sinks.toml:5:1: [[notify.sinks]] #2: unknown key 'urll'"));
+}
+
+TEST_F(TableArrayTest, WrongTypeOutOfRangeAndNotAllowedNameTheItemKey) {
+  EXPECT_TRUE(Contains(SinksError("[[notify.sinks]]\ntimeout_ms = \"slow\"\n"),
+                       "[[notify.sinks]] #1: timeout_ms = 'slow' must be an integer"));
+  EXPECT_TRUE(Contains(SinksError("[[notify.sinks]]\ntimeout_ms = 0\n"),
+                       "[[notify.sinks]] #1: timeout_ms = 0 is out of range (1..60000)"));
+  EXPECT_TRUE(Contains(SinksError("[[notify.sinks]]\ntype = \"pager\"\n"),
+                       "[[notify.sinks]] #1: type = 'pager' must be one of stdout, file"));
+}
+
+TEST_F(TableArrayTest, ItemCheckFailureNamesTheItemAndFile) {
+  const std::string e = SinksError("[[notify.sinks]]\ntype = \"stdout\"\n[[notify.sinks]]\ntype = \"file\"\n");
+  EXPECT_TRUE(Contains(e, "sinks.toml:"));
+  EXPECT_TRUE(Contains(e, "[[notify.sinks]] #2: a file sink needs path"));
+}
+
+TEST_F(TableArrayTest, PlainTableOrScalarIsNotAnArrayOfTables) {
+  EXPECT_TRUE(Contains(SinksError("[notify]\nsinks = \"stdout\"\n"),
+                       "[notify] sinks must be an array of tables, written as [[notify.sinks]] blocks"));
+  EXPECT_TRUE(Contains(SinksError("[notify.sinks]\ntype = \"file\"\n"), "must be an array of tables"));
+}
+
+TEST_F(TableArrayTest, EnvironmentVariableForTheArrayExplainsWhereToSetIt) {
+  setenv("ORDERMESH_NOTIFY_SINKS", "file", 1);
+  Status s = LoadSinks("");
+  EXPECT_TRUE(Contains(s.message(), "ORDERMESH_NOTIFY_SINKS: sinks is an array of tables"));
+}
+
+TEST_F(TableArrayTest, DescribeListsEveryItemKey) {
+  ASSERT_TRUE(LoadSinks("[[notify.sinks]]\ntype = \"file\"\npath = \"/a\"\n").ok());
+  EXPECT_EQ(loader_->Describe(), "name=n\nsinks[0].type=file\nsinks[0].path=/a\nsinks[0].timeout_ms=2000\nsinks[0].topics=");
+}
+
+TEST(TableKeys, RejectsDottedAndDuplicateKeys) {
+  std::string a, b;
+  TableKeys k;
+  EXPECT_THROW(k.Add("a.b", &a, ""), std::invalid_argument);
+  k.Add("a", &a, "");
+  EXPECT_THROW(k.Add("a", &b, ""), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace om::config

@@ -7,10 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "gateway/http_client.h"
+#include "common/http_client.h"
 #include "tests/harness.h"
 
 namespace om::gateway::testing {
+
+using http::Headers;
+using http::HttpClient;
+using http::HttpResult;
 
 inline constexpr const char* kOrderBody =
     R"({"customer_id":"customer-1","items":[{"product_id":"sku-1","quantity":2,"unit_price_cents":1250},)"

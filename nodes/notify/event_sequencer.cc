@@ -5,7 +5,7 @@
 
 namespace om::notify {
 
-EventSequencer::EventSequencer(SequencerOptions options) : options_(std::move(options)) {
+EventSequencer::EventSequencer(SequencerOptions options) : options_(std::move(options)), filter_(options_.topics) {
   if (options_.catchup_batch == 0) options_.catchup_batch = 1;
   if (options_.max_buffered == 0) options_.max_buffered = 1;
 }
@@ -23,11 +23,7 @@ void EventSequencer::StartAfter(uint64_t after_seq) {
   buffer_.clear();
 }
 
-bool EventSequencer::Matches(std::string_view topic) const {
-  if (options_.topics.empty()) return true;
-  return std::any_of(options_.topics.begin(), options_.topics.end(),
-                     [&](const std::string& prefix) { return topic.starts_with(prefix); });
-}
+bool EventSequencer::Matches(std::string_view topic) const { return filter_.Matches(topic); }
 
 SequencerOutput EventSequencer::OnLive(proto::Event event) {
   SequencerOutput out;
@@ -115,7 +111,7 @@ std::optional<proto::EventsSince> EventSequencer::PendingRequest() const {
 void EventSequencer::Emit(proto::Event ev, bool from_log, SequencerOutput* out) {
   last_ = ev.seq;
   silent_trim_ = false;
-  if (!Matches(proto::StatusTopic(ev.status))) {
+  if (!Matches(TopicOf(ev))) {
     ++stats_.filtered;
     return;
   }

@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "nodes/notify/topic_filter.h"
 #include "protocol/messages.h"
 
 namespace om::notify {
@@ -122,6 +123,7 @@ class EventSequencer {
   void DrainBuffer(SequencerOutput* out);
 
   SequencerOptions options_;
+  TopicFilter filter_;
   std::optional<uint64_t> last_;
   bool catching_up_ = false;
   bool to_log_end_ = false;         // catch-up runs until the log is exhausted (start, overflow)

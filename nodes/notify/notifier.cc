@@ -1,8 +1,5 @@
 #include "nodes/notify/notifier.h"
 
-#include <cerrno>
-#include <cstring>
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -28,15 +25,15 @@ SequencerOptions ToSequencerOptions(const NotifyOptions& o) {
   SequencerOptions s;
   s.catchup_batch = static_cast<uint32_t>(o.catchup_batch);
   s.max_buffered = static_cast<size_t>(o.max_buffered);
-  s.topics = o.topics;
+  s.topics = {};  // every event: the sinks filter
   return s;
 }
 
 }  // namespace
 
-Notifier::Notifier(const NotifyOptions& options, std::FILE* out)
+Notifier::Notifier(const NotifyOptions& options, std::unique_ptr<SinkSet> sinks)
     : options_(options),
-      out_(out),
+      sinks_(std::move(sinks)),
       sub_(ctx_, zmq::socket_type::sub),
       front_(ctx_, options.broker_endpoint),
       sequencer_(ToSequencerOptions(options)),
@@ -52,25 +49,32 @@ Status Notifier::Run() {
     return Status::InvalidArgument(std::string("cannot connect to events_endpoint ") + options_.events_endpoint +
                                    ": " + e.what());
   }
-  for (const auto& topic : options_.topics) {
-    std::string_view t = topic, stream = kStreamPrefix;
-    if (!t.starts_with(stream) && !stream.starts_with(t)) {
-      spdlog::warn("topic prefix '{}' matches no event: event topics are order.<status>", topic);
+  for (const SinkEntry& e : sinks_->sinks()) {
+    for (const auto& topic : e.filter.prefixes()) {
+      std::string_view t = topic, stream = kStreamPrefix;
+      if (!t.starts_with(stream) && !stream.starts_with(t)) {
+        spdlog::warn("{}: topic prefix '{}' matches no event: event topics are order.<status>", e.sink->id(), topic);
+      }
     }
   }
   if (options_.since) {
     sequencer_.StartAfter(*options_.since);
-    spdlog::info("printing events after seq {} from the broker at {}, then live from {}", *options_.since,
+    spdlog::info("delivering events after seq {} (--since) from the broker at {}, then live from {}", *options_.since,
                  options_.broker_endpoint, options_.events_endpoint);
+  } else if (auto resume = sinks_->resume_after()) {
+    sequencer_.StartAfter(*resume);
+    spdlog::info("resuming after seq {} (state file {}) from the broker at {}, then live from {}", *resume,
+                 options_.state_file, options_.broker_endpoint, options_.events_endpoint);
   } else {
     sequencer_.StartLive();
-    spdlog::info("printing live events from {} (catch-up from {})", options_.events_endpoint,
+    spdlog::info("delivering live events from {} (catch-up from {})", options_.events_endpoint,
                  options_.broker_endpoint);
   }
 
   const int64_t idle_us = options_.idle_check_ms * 1000;
   probe_at_mono_ = NowMono() + idle_us;
-  while (!ShutdownRequested() && !output_closed_ && output_error_.ok()) {
+  while (!ShutdownRequested() && !stopping_) {
+    if (Status st = sinks_->Checkpoint(false); !st.ok()) Stop(st);
     const int64_t now = NowMono();
     if (sequencer_.catching_up()) {
       if (now >= retry_at_mono_) {
@@ -88,12 +92,14 @@ Status Notifier::Run() {
     PollLive(std::chrono::milliseconds(100));
   }
 
-  std::fflush(out_);
+  if (Status st = sinks_->Checkpoint(true); !st.ok() && output_error_.ok()) output_error_ = st;
   const SequencerStats& s = sequencer_.stats();
-  spdlog::info("stopped: printed {} events ({} filled from the log); {} duplicates dropped, {} filtered out, "
-               "{} lost, {} gaps, {} buffer overflows, {} bad frames",
-               s.printed, s.from_log, s.duplicates, s.filtered, s.lost, s.gaps, s.overflows, bad_frames_);
-  if (output_closed_) return Status::Ok();
+  spdlog::info("stopped: sequenced {} events ({} filled from the log); {} duplicates dropped, {} lost, {} gaps, "
+               "{} buffer overflows, {} bad frames",
+               s.printed, s.from_log, s.duplicates, s.lost, s.gaps, s.overflows, bad_frames_);
+  for (const SinkEntry& e : sinks_->sinks()) {
+    spdlog::info("sink {}: delivered {}, filtered out {}, at seq {}", e.sink->id(), e.taken, e.filtered, e.seq);
+  }
   return output_error_;
 }
 
@@ -106,7 +112,7 @@ void Notifier::PollLive(std::chrono::milliseconds wait) {
     return;
   }
   if (!(item.revents & ZMQ_POLLIN)) return;
-  for (int i = 0; i < kLiveBudget && !output_closed_ && output_error_.ok(); ++i) {
+  for (int i = 0; i < kLiveBudget && !stopping_; ++i) {
     zmq::message_t topic, body;
     if (!sub_.recv(topic, zmq::recv_flags::dontwait)) return;
     bool framed = topic.more() && sub_.recv(body, zmq::recv_flags::dontwait) && !body.more();
@@ -183,7 +189,10 @@ void Notifier::Handle(const SequencerOutput& out) {
                  r.trimmed ? "trimmed from the broker's event log before we caught up (see [broker] event_retention)"
                            : "not in the broker's event log");
   }
-  for (const proto::Event& ev : out.events) Print(ev);
+  for (const proto::Event& ev : out.events) {
+    if (stopping_) break;
+    if (Status st = sinks_->Deliver(ev); !st.ok()) Stop(st);
+  }
   if (out.caught_up) {
     overflow_warned_ = false;
     spdlog::info("caught up at seq {} ({} events filled from the log so far)", sequencer_.last_seq().value_or(0),
@@ -191,16 +200,12 @@ void Notifier::Handle(const SequencerOutput& out) {
   }
 }
 
-void Notifier::Print(const proto::Event& event) {
-  if (output_closed_ || !output_error_.ok()) return;
-  std::string line = proto::ToJson(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  line += '\n';
-  if (std::fwrite(line.data(), 1, line.size(), out_) == line.size() && std::fflush(out_) == 0) return;
-  if (errno == EPIPE) {
-    output_closed_ = true;
-    spdlog::info("stdout was closed by its reader; stopping");
+void Notifier::Stop(Status status) {
+  stopping_ = true;
+  if (status.code() == Code::kUnavailable) {
+    spdlog::info("stopping: {}", status.message());
   } else {
-    output_error_ = Status::IoError(std::string("cannot write events to stdout: ") + std::strerror(errno));
+    output_error_ = std::move(status);
   }
 }
 

@@ -1,6 +1,8 @@
-#include "gateway/http_client.h"
+#include "common/http_client.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -8,9 +10,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <memory>
 
-namespace om::gateway::testing {
+namespace om::http {
 namespace {
 
 std::string Lower(std::string s) {
@@ -20,7 +24,61 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-HttpClient::HttpClient(int port, std::chrono::milliseconds timeout) : port_(port), timeout_(timeout) {}
+bool ParseHttpUrl(const std::string& url, HttpUrl* out, std::string* problem) {
+  const std::string scheme = "http://";
+  if (url.rfind(scheme, 0) != 0) {
+    *problem = url.rfind("https://", 0) == 0 ? "https is not supported (no TLS); use http://" : "must start with http://";
+    return false;
+  }
+  const size_t slash = url.find_first_of("/?", scheme.size());
+  std::string authority = url.substr(scheme.size(), slash == std::string::npos ? std::string::npos : slash - scheme.size());
+  out->target = slash == std::string::npos ? "/" : url.substr(slash);
+  if (out->target[0] == '?') out->target = "/" + out->target;
+  if (authority.empty() || authority.find('@') != std::string::npos) {
+    *problem = "needs a host (and no user:password@)";
+    return false;
+  }
+  std::string port;
+  if (authority[0] == '[') {  // [::1]:8080
+    const size_t close = authority.find(']');
+    if (close == std::string::npos) {
+      *problem = "has an unclosed [";
+      return false;
+    }
+    out->host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') {
+        *problem = "has junk after ]";
+        return false;
+      }
+      port = authority.substr(close + 2);
+    }
+  } else {
+    const size_t colon = authority.find(':');
+    out->host = authority.substr(0, colon);
+    if (colon != std::string::npos) port = authority.substr(colon + 1);
+  }
+  out->port = 80;
+  if (!port.empty() || authority.back() == ':') {
+    int p = 0;
+    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc() || ptr != port.data() + port.size() || p < 1 || p > 65535) {
+      *problem = "has a bad port '" + port + "'";
+      return false;
+    }
+    out->port = p;
+  }
+  if (out->host.empty()) {
+    *problem = "needs a host";
+    return false;
+  }
+  return true;
+}
+
+HttpClient::HttpClient(int port, std::chrono::milliseconds timeout) : HttpClient("127.0.0.1", port, timeout) {}
+
+HttpClient::HttpClient(std::string host, int port, std::chrono::milliseconds timeout)
+    : host_(std::move(host)), port_(port), timeout_(timeout) {}
 
 HttpClient::~HttpClient() { Close(); }
 
@@ -30,40 +88,75 @@ void HttpClient::Close() {
   buf_.clear();
 }
 
-bool HttpClient::Connect(std::string* error) {
+bool HttpClient::Connect(HttpResult* r) {
   Close();
-  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port_));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    *error = std::string("connect: ") + strerror(errno);
-    Close();
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(port_);
+  if (int rc = getaddrinfo(host_.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    r->error = "resolve " + host_ + ": " + gai_strerror(rc);
     return false;
   }
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addrs(found, freeaddrinfo);
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  r->error = "no address for " + host_;
+  for (addrinfo* a = addrs.get(); a != nullptr; a = a->ai_next) {
+    fd_ = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+    if (fd_ < 0) continue;
+    // Non-blocking connect, so that an unreachable host costs at most the timeout.
+    int rc = connect(fd_, a->ai_addr, a->ai_addrlen);
+    if (rc != 0 && errno == EINPROGRESS) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{fd_, POLLOUT, 0};
+      rc = poll(&p, 1, static_cast<int>(std::max<int64_t>(0, left.count())));
+      if (rc == 0) {
+        r->error = "connect: timed out";
+        r->timed_out = true;
+        Close();
+        return false;
+      }
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+      errno = err;
+      rc = err == 0 ? 0 : -1;
+    }
+    if (rc == 0) break;
+    r->error = std::string("connect: ") + strerror(errno);
+    Close();
+  }
+  if (fd_ < 0) return false;
+  fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+  timeval send_timeout{static_cast<time_t>(timeout_.count() / 1000),
+                       static_cast<suseconds_t>(timeout_.count() % 1000 * 1000)};
+  setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  r->error.clear();
   ++connects_;
   return true;
 }
 
-bool HttpClient::ReadMore(std::chrono::steady_clock::time_point deadline, std::string* error) {
+bool HttpClient::ReadMore(std::chrono::steady_clock::time_point deadline, HttpResult* r) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   if (left.count() <= 0) {
-    *error = "timed out";
+    r->error = "timed out";
+    r->timed_out = true;
     return false;
   }
   pollfd p{fd_, POLLIN, 0};
   int rc = poll(&p, 1, static_cast<int>(left.count()));
   if (rc <= 0) {
-    *error = rc == 0 ? "timed out" : "poll failed";
+    r->error = rc == 0 ? "timed out" : "poll failed";
+    r->timed_out = rc == 0;
     return false;
   }
   char chunk[16384];
   ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
   if (n <= 0) {
-    *error = n == 0 ? "connection closed" : std::string("recv: ") + strerror(errno);
+    r->error = n == 0 ? "connection closed" : std::string("recv: ") + strerror(errno);
     return false;
   }
   buf_.append(chunk, static_cast<size_t>(n));
@@ -75,7 +168,7 @@ HttpResult HttpClient::ReadResponse(bool head) {
   auto deadline = std::chrono::steady_clock::now() + timeout_;
   size_t end;
   while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
-    if (!ReadMore(deadline, &r.error)) {
+    if (!ReadMore(deadline, &r)) {
       Close();
       return r;
     }
@@ -116,11 +209,11 @@ HttpResult HttpClient::ReadResponse(bool head) {
     while (true) {
       size_t eol;
       while ((eol = buf_.find("\r\n")) == std::string::npos) {
-        if (!ReadMore(deadline, &r.error)) return fail();
+        if (!ReadMore(deadline, &r)) return fail();
       }
       size_t size = std::stoul(buf_.substr(0, eol), nullptr, 16);
       while (buf_.size() < eol + 2 + size + 2) {
-        if (!ReadMore(deadline, &r.error)) return fail();
+        if (!ReadMore(deadline, &r)) return fail();
       }
       r.body += buf_.substr(eol + 2, size);
       buf_.erase(0, eol + 2 + size + 2);
@@ -129,12 +222,12 @@ HttpResult HttpClient::ReadResponse(bool head) {
   } else if (!length.empty()) {
     size_t n = std::stoul(length);
     while (buf_.size() < n) {
-      if (!ReadMore(deadline, &r.error)) return fail();
+      if (!ReadMore(deadline, &r)) return fail();
     }
     r.body = buf_.substr(0, n);
     buf_.erase(0, n);
   } else {
-    std::string ignored;
+    HttpResult ignored;
     while (ReadMore(deadline, &ignored)) {
     }
     r.body = std::move(buf_);
@@ -151,11 +244,11 @@ HttpResult HttpClient::ReadResponse(bool head) {
 
 HttpResult HttpClient::Raw(const std::string& bytes) {
   HttpResult r;
-  if (fd_ < 0 && !Connect(&r.error)) return r;
+  if (fd_ < 0 && !Connect(&r)) return r;
   size_t sent = 0;
   while (sent < bytes.size()) {
     ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may answer (413) and close before reading everything
+    if (n <= 0) break;  // the server may answer (413) and close before reading everything (or SO_SNDTIMEO)
     sent += static_cast<size_t>(n);
   }
   size_t space = bytes.find(' ');
@@ -164,7 +257,7 @@ HttpResult HttpClient::Raw(const std::string& bytes) {
 
 HttpResult HttpClient::Request(const std::string& method, const std::string& target, const Headers& headers,
                                const std::string& body, bool chunked) {
-  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n";
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + host_ + ":" + std::to_string(port_) + "\r\n";
   for (const auto& [name, value] : headers) req += name + ": " + value + "\r\n";
   if (chunked) {
     req += "Transfer-Encoding: chunked\r\n\r\n";
@@ -199,4 +292,4 @@ HttpResult HttpClient::Post(const std::string& target, const std::string& body, 
   return Request("POST", target, h, body);
 }
 
-}  // namespace om::gateway::testing
+}  // namespace om::http
