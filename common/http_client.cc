@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 
 namespace om::http {
 namespace {
@@ -252,7 +253,13 @@ HttpResult HttpClient::Raw(const std::string& bytes) {
     sent += static_cast<size_t>(n);
   }
   size_t space = bytes.find(' ');
-  return ReadResponse(space != std::string::npos && bytes.compare(0, space, "HEAD") == 0);
+  try {
+    return ReadResponse(space != std::string::npos && bytes.compare(0, space, "HEAD") == 0);
+  } catch (const std::exception& e) {  // a status code or chunk size that is not a number
+    Close();
+    r.error = std::string("malformed response: ") + e.what();
+    return r;
+  }
 }
 
 HttpResult HttpClient::Request(const std::string& method, const std::string& target, const Headers& headers,

@@ -7,7 +7,8 @@
 // `timeout` bounds each phase of one exchange: the connect, the send (as
 // SO_SNDTIMEO) and the whole response; a response that does not arrive in
 // time is an HttpResult with status 0, timed_out set and the connection
-// closed. Host names are resolved with getaddrinfo (IPv4 or IPv6).
+// closed. A malformed response is status 0 with the problem in error. Host
+// names are resolved with getaddrinfo (IPv4 or IPv6).
 //
 // Thread-safety: none; one thread per client.
 #pragma once

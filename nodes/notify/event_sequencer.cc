@@ -111,7 +111,7 @@ std::optional<proto::EventsSince> EventSequencer::PendingRequest() const {
 void EventSequencer::Emit(proto::Event ev, bool from_log, SequencerOutput* out) {
   last_ = ev.seq;
   silent_trim_ = false;
-  if (!Matches(TopicOf(ev))) {
+  if (!Matches(proto::EventTopic(ev))) {
     ++stats_.filtered;
     return;
   }

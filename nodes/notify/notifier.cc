@@ -14,8 +14,11 @@
 namespace om::notify {
 namespace {
 
-// Every event topic starts with this; local prefixes filter after sequencing.
-constexpr const char* kStreamPrefix = "order.";
+// Every event: seqs are shared by all topics (order.*, payment.voided,
+// catalog.updated), so only the whole stream is gap-free; sinks filter locally.
+constexpr const char* kStreamPrefix = "";
+// The topic families, for the warning about a prefix that can match nothing.
+constexpr const char* kTopicFamilies[] = {"order.", proto::kTopicPaymentVoided, proto::kTopicCatalogUpdated};
 // Live messages read per PollLive call before the loop looks at signals again.
 constexpr int kLiveBudget = 10'000;
 
@@ -51,9 +54,13 @@ Status Notifier::Run() {
   }
   for (const SinkEntry& e : sinks_->sinks()) {
     for (const auto& topic : e.filter.prefixes()) {
-      std::string_view t = topic, stream = kStreamPrefix;
-      if (!t.starts_with(stream) && !stream.starts_with(t)) {
-        spdlog::warn("{}: topic prefix '{}' matches no event: event topics are order.<status>", e.sink->id(), topic);
+      std::string_view t = topic;
+      bool possible = std::any_of(std::begin(kTopicFamilies), std::end(kTopicFamilies), [&](std::string_view family) {
+        return t.starts_with(family) || family.starts_with(t);
+      });
+      if (!possible) {
+        spdlog::warn("{}: topic prefix '{}' matches no event: topics are order.<status>, {} and {}", e.sink->id(),
+                     topic, proto::kTopicPaymentVoided, proto::kTopicCatalogUpdated);
       }
     }
   }

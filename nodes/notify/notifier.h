@@ -1,5 +1,6 @@
 // Notifier: the socket side of ordermesh-notify. It subscribes to the whole
-// "order." stream (so seqs are contiguous from its point of view), feeds every
+// event stream, every topic (so seqs are contiguous from its point of view:
+// order.*, payment.voided and catalog.updated share one sequence), feeds every
 // live event and every catch-up page to an EventSequencer, and hands what the
 // sequencer emits, in seq order, to its SinkSet (stdout, files, webhooks; each
 // filters by topic). It starts where the SinkSet's state file says (resume),

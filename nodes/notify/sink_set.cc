@@ -34,7 +34,7 @@ Result<std::unique_ptr<SinkSet>> SinkSet::Open(std::vector<SinkEntry> sinks, std
 }
 
 Status SinkSet::Deliver(const proto::Event& event) {
-  const std::string topic = TopicOf(event);
+  const std::string topic = proto::EventTopic(event);
   std::string line;
   bool save_now = false;
   for (SinkEntry& e : sinks_) {

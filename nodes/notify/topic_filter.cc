@@ -4,8 +4,6 @@
 
 namespace om::notify {
 
-std::string TopicOf(const proto::Event& event) { return std::string(proto::StatusTopic(event.status)); }
-
 bool TopicFilter::Matches(std::string_view topic) const {
   if (prefixes_.empty()) return true;
   return std::any_of(prefixes_.begin(), prefixes_.end(),

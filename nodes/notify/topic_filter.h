@@ -1,8 +1,8 @@
 // TopicFilter: which event topics a sink (or the sequencer) takes, as a list
 // of prefixes: "order." takes every order event, "order.failed" one status;
-// an empty list takes every topic. TopicOf() is the one place that says what
-// an event's topic is. Value type; immutable after construction, so any
-// thread may call Matches.
+// an empty list takes every topic. Topics are proto::EventTopic(event):
+// order.<status>, payment.voided, catalog.updated. Value type; immutable
+// after construction, so any thread may call Matches.
 #pragma once
 
 #include <string>
@@ -12,9 +12,6 @@
 #include "protocol/types.h"
 
 namespace om::notify {
-
-// The event's topic: "order.<status>" for order events.
-std::string TopicOf(const proto::Event& event);
 
 class TopicFilter {
  public:

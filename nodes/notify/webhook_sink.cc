@@ -88,7 +88,7 @@ WebhookSink::WebhookSink(const WebhookOptions& options, std::unique_ptr<JsonLine
                std::chrono::microseconds(options.retry_cap).count()) {}
 
 Status WebhookSink::Deliver(const proto::Event& event, const std::string& line) {
-  http::Headers headers = {{"X-Ordermesh-Seq", std::to_string(event.seq)}, {"X-Ordermesh-Topic", TopicOf(event)}};
+  http::Headers headers = {{"X-Ordermesh-Seq", std::to_string(event.seq)}, {"X-Ordermesh-Topic", proto::EventTopic(event)}};
   if (!event.traceparent.empty()) headers.emplace_back("traceparent", event.traceparent);
   AttemptOutcome outcome;
   int attempt = 0;
@@ -113,7 +113,7 @@ Status WebhookSink::Deliver(const proto::Event& event, const std::string& line) 
 Status WebhookSink::DeadLetter(const proto::Event& event, const std::string& line, const AttemptOutcome& last,
                                int attempts) {
   nlohmann::json letter = {{"seq", event.seq},
-                           {"topic", TopicOf(event)},
+                           {"topic", proto::EventTopic(event)},
                            {"url", options_.url},
                            {"reason", WebhookFailureName(last.failure)},
                            {"detail", last.detail},

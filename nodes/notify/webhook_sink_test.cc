@@ -67,6 +67,25 @@ class WebhookSinkTest : public testing::TempDirTest {
   bool shutdown_ = false;
 };
 
+TEST(ParseHttpUrl, TakesHostPortAndTargetAndRefusesWhatTheClientCannotDo) {
+  http::HttpUrl u;
+  std::string problem;
+  ASSERT_TRUE(http::ParseHttpUrl("http://127.0.0.1:9000/hook?x=1", &u, &problem));
+  EXPECT_EQ(u.host, "127.0.0.1");
+  EXPECT_EQ(u.port, 9000);
+  EXPECT_EQ(u.target, "/hook?x=1");
+  ASSERT_TRUE(http::ParseHttpUrl("http://hooks.internal", &u, &problem));
+  EXPECT_EQ(u.port, 80);
+  EXPECT_EQ(u.target, "/");
+  ASSERT_TRUE(http::ParseHttpUrl("http://[::1]:81/h", &u, &problem));
+  EXPECT_EQ(u.host, "::1");
+  EXPECT_EQ(u.port, 81);
+  for (const char* bad : {"https://x/h", "ftp://x", "http://", "http://u:p@x/", "http://x:0/", "http://x:99999/",
+                          "http://x:a/"}) {
+    EXPECT_FALSE(http::ParseHttpUrl(bad, &u, &problem)) << bad;
+  }
+}
+
 TEST(ClassifyAttempt, SortsAnswersIntoDeliveredRetryableAndRejected) {
   EXPECT_TRUE(ClassifyAttempt(Answer(204)).delivered);
   for (int status : {500, 503, 408, 429}) {
