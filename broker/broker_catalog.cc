@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 
 #include "broker/broker_core.h"
 #include "config/catalog_file.h"
@@ -88,11 +87,7 @@ void BrokerCore::PublishPaymentVoided(const OrderState& st) {
   auto voided = out.find("voided_authorization_id");
   auto by = out.find("voided_by");
   nlohmann::json data{{"authorization_id", voided->second}, {"by", by == out.end() ? "node" : by->second}};
-  if (auto total = out.find("total_cents"); total != out.end()) {
-    int64_t cents = 0;
-    auto [end, ec] = std::from_chars(total->second.data(), total->second.data() + total->second.size(), cents);
-    if (ec == std::errc() && end == total->second.data() + total->second.size()) data["amount_cents"] = cents;
-  }
+  if (auto total = proto::PricedTotalCents(out)) data["amount_cents"] = *total;
   const std::string node = st.rec.attempt_log.empty() ? "" : st.rec.attempt_log.back().node_id;
   Publish({0, clock_->WallMicros(), st.rec.order_id, st.rec.status, st.rec.attempts, node, st.rec.reason,
            st.rec.request.traceparent, proto::kTopicPaymentVoided, data.dump()});

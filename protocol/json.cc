@@ -1,7 +1,6 @@
 #include "protocol/json.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -106,12 +105,7 @@ nlohmann::json TotalCents(const std::vector<OrderItem>& items) {
 
 // The catalog's total when the pipeline priced the order, else the client's.
 nlohmann::json OrderTotal(const OrderRecord& r) {
-  auto priced = r.outputs.find("total_cents");
-  if (priced != r.outputs.end()) {
-    int64_t total = 0;
-    auto [end, ec] = std::from_chars(priced->second.data(), priced->second.data() + priced->second.size(), total);
-    if (ec == std::errc() && end == priced->second.data() + priced->second.size()) return total;
-  }
+  if (auto priced = PricedTotalCents(r.outputs)) return *priced;
   return TotalCents(r.request.items);
 }
 

@@ -1,5 +1,6 @@
 // Stable names of the protocol's enums (JSON, logs, topics, CLI).
 #include <array>
+#include <charconv>
 #include <cctype>
 
 #include "protocol/types.h"
@@ -37,6 +38,16 @@ std::string_view StatusTopic(OrderStatus s) {
 }
 
 std::string EventTopic(const Event& e) { return e.topic.empty() ? std::string(StatusTopic(e.status)) : e.topic; }
+
+std::optional<int64_t> PricedTotalCents(const std::map<std::string, std::string>& outputs) {
+  auto it = outputs.find("total_cents");
+  if (it == outputs.end()) return std::nullopt;
+  int64_t cents = 0;
+  const std::string& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), cents);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return cents;
+}
 
 std::optional<OrderStatus> ParseStatus(std::string_view name) {
   std::string upper(name);

@@ -237,6 +237,10 @@ struct Stats {
                  bad_frames_total, rejected_total, last_event_seq, started_us, max_backlog, nodes)
 };
 
+// outputs["total_cents"] (the catalog's total, set by the price step) as a
+// number, or nullopt when absent or not a whole number.
+std::optional<int64_t> PricedTotalCents(const std::map<std::string, std::string>& outputs);
+
 // A ledger change requested by a node's result. The broker applies every
 // effect of a result atomically with the order's final status, or none.
 struct Effect {

@@ -1,6 +1,5 @@
 #include "tools/cli/render.h"
 
-#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -37,13 +36,9 @@ std::string Total(const proto::OrderRequest& req) {
 
 // The catalog's total when the pipeline priced the order, else the client's.
 std::string Total(const OrderRecord& order) {
-  auto priced = order.outputs.find("total_cents");
-  if (priced == order.outputs.end()) return Total(order.request);
-  int64_t cents = 0;
-  const std::string& text = priced->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), cents);
-  if (ec != std::errc() || end != text.data() + text.size()) return Total(order.request);
-  return FormatCents(cents) + " " + order.request.currency + " (priced from the catalog)";
+  auto priced = proto::PricedTotalCents(order.outputs);
+  if (!priced) return Total(order.request);
+  return FormatCents(*priced) + " " + order.request.currency + " (priced from the catalog)";
 }
 
 // The wire's "" (last page) is null in JSON.
