@@ -472,11 +472,11 @@ TEST(ToJson, HistoryEntryOmitsEmptyNodeAndReason) {
 
 TEST(ToJson, AttemptRecordGivesMillisecondsAndOutcomeName) {
   AttemptRecord a{3, "node-b", 1795322118123456, 1234567, AttemptEnd::kTerminalError, "payment", "card_declined",
-                  "the card was declined"};
+                  "the card was declined", {}};
   EXPECT_EQ(ToJson(a), json::parse(R"({"attempt":3,"node_id":"node-b","started_at":"2026-11-22T04:35:18.123456Z",
       "duration_ms":1234.567,"outcome":"terminal_error","step":"payment","error_code":"card_declined",
       "error_message":"the card was declined"})"));
-  AttemptRecord running{1, "node-c", 0, 0, AttemptEnd::kInProgress, "", "", ""};
+  AttemptRecord running{1, "node-c", 0, 0, AttemptEnd::kInProgress, "", "", "", {}};
   json j = ToJson(running);
   EXPECT_EQ(Keys(j), (std::set<std::string>{"attempt", "node_id", "started_at", "duration_ms", "outcome"}));
   EXPECT_EQ(j["outcome"], "in_progress");
@@ -495,7 +495,7 @@ OrderRecord SampleRecord() {
   r.next_attempt_us = 3000000;
   r.reason = "retryable_error";
   r.history = {{1000000, OrderStatus::kPending, 0, "", "accepted"}};
-  r.attempt_log = {{1, "node-a", 1500000, 2500, AttemptEnd::kRetryableError, "", "", ""}};
+  r.attempt_log = {{1, "node-a", 1500000, 2500, AttemptEnd::kRetryableError, "", "", "", {}}};
   return r;
 }
 
@@ -550,11 +550,11 @@ TEST(ToJson, OrderMetadataIsAnEmptyObjectWhenAbsentAndRawTextWhenNotAnObject) {
 }
 
 TEST(ToJson, EventHasTopicAndOmitsEmptyStrings) {
-  Event e{42, 1795322118123456, "ord-9", OrderStatus::kDeadLettered, 5, "node-z", "max_attempts", "00-t-01"};
+  Event e{42, 1795322118123456, "ord-9", OrderStatus::kDeadLettered, 5, "node-z", "max_attempts", "00-t-01", "", ""};
   EXPECT_EQ(ToJson(e), json::parse(R"({"seq":42,"time":"2026-11-22T04:35:18.123456Z","topic":"order.dead_lettered",
       "order_id":"ord-9","status":"DEAD_LETTERED","attempt":5,"node_id":"node-z","reason":"max_attempts",
       "traceparent":"00-t-01"})"));
-  Event bare{1, 0, "ord-1", OrderStatus::kPending, 0, "", "", ""};
+  Event bare{1, 0, "ord-1", OrderStatus::kPending, 0, "", "", "", "", ""};
   EXPECT_EQ(Keys(ToJson(bare)), (std::set<std::string>{"seq", "time", "topic", "order_id", "status", "attempt"}));
 }
 
