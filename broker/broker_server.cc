@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "common/clock.h"
 #include "common/signals.h"
@@ -11,6 +12,8 @@
 
 namespace om::broker {
 namespace {
+
+enum class SendOutcome { kSent, kFull, kGone };
 
 // Receives one ROUTER message: [routing id][body]. Extra frames are folded
 // into a bad body so the core counts and logs them. False when none waits.
@@ -32,12 +35,14 @@ bool RecvRouted(zmq::socket_t& s, std::string* from, zmq::message_t* body, bool*
   return true;
 }
 
-bool SendRouted(zmq::socket_t& s, const std::string& to, const std::string& bytes) {
+SendOutcome SendRouted(zmq::socket_t& s, const std::string& to, const std::string& bytes) {
   try {
-    if (!s.send(zmq::buffer(to), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
-    return s.send(zmq::buffer(bytes), zmq::send_flags::dontwait).has_value();
-  } catch (const zmq::error_t& e) {
-    return false;  // EHOSTUNREACH with ROUTER_MANDATORY: the peer is gone
+    // With ROUTER_MANDATORY a full pipe fails the first frame with EAGAIN
+    // (cppzmq: no value), and then nothing of the message was queued.
+    if (!s.send(zmq::buffer(to), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return SendOutcome::kFull;
+    return s.send(zmq::buffer(bytes), zmq::send_flags::dontwait) ? SendOutcome::kSent : SendOutcome::kFull;
+  } catch (const zmq::error_t&) {
+    return SendOutcome::kGone;  // EHOSTUNREACH with ROUTER_MANDATORY: the peer is gone
   }
 }
 
@@ -113,14 +118,59 @@ void BrokerServer::DrainBack(int budget) {
   }
 }
 
+size_t BrokerServer::SendAll(zmq::socket_t& socket, std::vector<Outbox::Routed>* fresh,
+                             std::deque<Outbox::Routed>* held, std::vector<std::string>* gone) {
+  // What was held back goes first; a message to a peer whose earlier one is
+  // still held waits behind it, so each peer gets its messages in order.
+  std::vector<std::string> full;  // peers found full in this pass
+  auto is_full = [&](const std::string& to) { return std::find(full.begin(), full.end(), to) != full.end(); };
+  auto send = [&](Outbox::Routed& m, auto&& hold) {
+    if (is_full(m.to)) return hold(m);
+    switch (SendRouted(socket, m.to, m.bytes)) {
+      case SendOutcome::kSent: return;
+      case SendOutcome::kFull: full.push_back(m.to); return hold(m);
+      case SendOutcome::kGone: gone->push_back(m.to); return;
+    }
+  };
+  std::deque<Outbox::Routed> still;
+  for (auto& m : *held) send(m, [&](Outbox::Routed& x) { still.push_back(std::move(x)); });
+  size_t dropped = 0;
+  for (auto& m : *fresh) {
+    send(m, [&](Outbox::Routed& x) {
+      if (still.size() >= kMaxHeldMessages) {
+        ++dropped;
+      } else {
+        still.push_back(std::move(x));
+      }
+    });
+  }
+  held->swap(still);
+  return dropped;
+}
+
 void BrokerServer::Flush() {
   Outbox& out = core_->outbox();
-  for (const auto& m : out.front) {
-    if (!SendRouted(front_, m.to, m.bytes)) spdlog::debug("reply to a departed client dropped");
+  std::vector<std::string> gone_clients, unreachable;
+  // A client or node that reads slower than it asks fills its pipe (the
+  // high-water mark): its messages are held here and sent on later turns,
+  // never dropped while the cap holds.
+  const size_t dropped_replies = SendAll(front_, &out.front, &held_front_, &gone_clients);
+  const size_t dropped_deliveries = SendAll(back_, &out.back, &held_back_, &unreachable);
+  if (!gone_clients.empty()) spdlog::debug("{} replies to departed clients dropped", gone_clients.size());
+  if (dropped_replies + dropped_deliveries > 0) {
+    // A delivery that never reaches its node comes back at its visibility
+    // timeout; a lost reply leaves the client to time out (and retry with
+    // its Idempotency-Key).
+    spdlog::error("{} replies and {} deliveries dropped: {} messages are already held for peers whose queues are full "
+                  "(broker.hwm {}); the peers do not read",
+                  dropped_replies, dropped_deliveries, kMaxHeldMessages, options_.hwm);
   }
-  std::vector<std::string> unreachable;
-  for (const auto& m : out.back) {
-    if (!SendRouted(back_, m.to, m.bytes)) unreachable.push_back(m.to);
+  const size_t held = held_front_.size() + held_back_.size();
+  if (held > 0 && held_logged_at_ + 1'000'000 <= SystemClock::Instance().MonoMicros()) {
+    held_logged_at_ = SystemClock::Instance().MonoMicros();
+    spdlog::warn("{} replies and {} deliveries held: their peers' queues are full (broker.hwm {}); raise broker.hwm "
+                 "above the clients' windows and the nodes' credit",
+                 held_front_.size(), held_back_.size(), options_.hwm);
   }
   for (const auto& p : out.pub) {
     // PUB drops at its high-water mark instead of blocking: never wait here.
@@ -140,7 +190,10 @@ Status BrokerServer::Run() {
   const int half = std::max(1, options_.max_batch / 2);
   while (!stop_.load() && !ShutdownRequested()) {
     int64_t wait_us = core_->NextTimerMono() - SystemClock::Instance().MonoMicros();
-    auto timeout = std::chrono::milliseconds(std::clamp<int64_t>(wait_us / 1000 + 1, 0, 100));
+    // Held messages are retried every millisecond (ROUTER cannot poll a
+    // single peer for room).
+    const int64_t max_wait_ms = held_front_.empty() && held_back_.empty() ? 100 : 1;
+    auto timeout = std::chrono::milliseconds(std::clamp<int64_t>(wait_us / 1000 + 1, 0, max_wait_ms));
     try {
       zmq::poll(items, 2, timeout);
     } catch (const zmq::error_t& e) {
@@ -166,6 +219,11 @@ Status BrokerServer::Run() {
   DrainBack(options_.max_batch);
   Status st = core_->Commit();
   Flush();
+  // Replies still held for a slow reader get one more second.
+  for (int i = 0; i < 1000 && !(held_front_.empty() && held_back_.empty()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    Flush();
+  }
   store_.reset();
   spdlog::info("broker stopped{}", st.ok() ? "" : " with error: " + st.ToString());
   return st;

@@ -5,12 +5,19 @@
 // events_endpoint. Each loop turn drains up to max_batch frames, runs the
 // timers and Dispatch, commits one WriteBatch, then sends what the commit
 // released. PUB never blocks the loop (a slow subscriber loses messages at
-// its high-water mark and catches up from the event log).
+// its high-water mark and catches up from the event log). A reply or a
+// delivery to a peer whose pipe is at its high-water mark is held and sent
+// on a later turn, in order (the ROUTERs are ZMQ_ROUTER_MANDATORY, so a full
+// pipe is an error, not a silent drop); only past kMaxHeldMessages are they
+// dropped, with an error in the log.
 //
 // Run() returns after Stop() (any thread) or a SIGINT/SIGTERM (common/signals.h).
 #pragma once
 
 #include <atomic>
+#include <deque>
+#include <string>
+#include <vector>
 #include <memory>
 
 #include <zmq.hpp>
@@ -41,6 +48,13 @@ class BrokerServer {
   void DrainFront(int budget);
   void DrainBack(int budget);
   void Flush();
+  // Sends the held messages, then fresh ones (moved from); keeps in *held
+  // what a full peer could not take yet; appends departed peers to *gone.
+  // Returns how many fresh messages were dropped because *held was full.
+  size_t SendAll(zmq::socket_t& socket, std::vector<Outbox::Routed>* fresh, std::deque<Outbox::Routed>* held,
+                 std::vector<std::string>* gone);
+
+  static constexpr size_t kMaxHeldMessages = 1'000'000;  // per socket
 
   const BrokerOptions& options_;
   std::unique_ptr<Store> store_;
@@ -49,6 +63,9 @@ class BrokerServer {
   zmq::socket_t front_{ctx_, zmq::socket_type::router};
   zmq::socket_t back_{ctx_, zmq::socket_type::router};
   zmq::socket_t pub_{ctx_, zmq::socket_type::pub};
+  std::deque<Outbox::Routed> held_front_;  // replies waiting for room (see SendAll)
+  std::deque<Outbox::Routed> held_back_;   // deliveries waiting for room
+  int64_t held_logged_at_ = 0;             // monotonic µs of the last "held" warning
   std::atomic<bool> stop_{false};
 };
 
