@@ -95,7 +95,7 @@ void EventFeed::OnMessage(std::string_view topic, std::string_view body, int64_t
       return;
     }
     seq = ev->seq;
-    batch->push_back({MakeOrderKey(ev->order_id), ev->status, recv_ns});
+    batch->push_back({MakeOrderKey(ev->order_id), ev->status, recv_ns, ev->seq});
   } else {
     auto header = proto::DecodeHeader(body);  // the envelope id is the sequence number
     if (!header.ok()) {

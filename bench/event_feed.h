@@ -9,7 +9,8 @@
 // lands in an empty queue, so there is no cross-thread wake-up per event.
 // It also tracks the sequence numbers and records every gap (events the PUB
 // socket dropped); the runner fills those from the event log (once a
-// second, and once more at the end).
+// second, and once more at the end), and also the tail the feed cannot see
+// as a gap: events dropped after the last one that arrived.
 //
 // Threads: Start()/Stop()/Take()/Gaps()/counters are for the runner's thread;
 // the SUB socket belongs to the feed thread alone.
@@ -35,6 +36,7 @@ struct TerminalEvent {
   OrderKey order;
   proto::OrderStatus status = proto::OrderStatus::kProcessed;
   int64_t recv_ns = 0;  // MonoNanos() when read; -1 when recovered from the log (time unknown)
+  uint64_t seq = 0;     // the broker's event sequence number
 };
 
 class EventFeed {

@@ -141,7 +141,9 @@ RunResult LoadRunner::Run() {
     replies_.clear();
     if (feed_) {
       feed_->Take(&events_);
-      for (const TerminalEvent& e : events_) OnTerminal(e);
+      for (const TerminalEvent& e : events_) {
+        if (from_log_.empty() || !from_log_.count(e.seq)) OnTerminal(e);  // else: taken from the log already
+      }
       events_.clear();
     }
 
@@ -156,7 +158,7 @@ RunResult LoadRunner::Run() {
     }
     if (now >= next_second) {
       next_second = now + 1'000'000'000;
-      RecoverGaps();
+      RecoverGaps(!sending);
       if (each_second_) each_second_(now);
       if (check_alive_) {
         res_.fatal = check_alive_();
@@ -168,7 +170,10 @@ RunResult LoadRunner::Run() {
   const int64_t end_ns = MonoNanos();
   if (sending) res_.sending_s = static_cast<double>(end_ns - start_ns_) / 1e9;
   Housekeeping(end_ns);
-  if (!res_.interrupted && res_.fatal.empty()) RecoverGaps();
+  if (!res_.interrupted && res_.fatal.empty()) {
+    quiet_seq_ = feed_ ? feed_->last_seq() : 0;  // the end: read the tail whatever the feed does
+    RecoverGaps(true);
+  }
   if (end_ns - prev_report_ns_ > sample_ns / 10) EndInterval(end_ns, report_ns > 0);
 
   res_.wall_s = static_cast<double>(end_ns - start_ns_) / 1e9;
@@ -310,29 +315,43 @@ void LoadRunner::Housekeeping(int64_t now) {
   }
 }
 
-void LoadRunner::RecoverGaps() {
+void LoadRunner::RecoverGaps(bool draining) {
   if (!feed_) return;
   std::vector<std::pair<uint64_t, uint64_t>> gaps = feed_->Gaps();
+  for (; gaps_counted_ < gaps.size(); ++gaps_counted_) {
+    res_.check.event_gaps += gaps[gaps_counted_].second - gaps[gaps_counted_].first + 1;
+  }
   for (; gaps_handled_ < gaps.size(); ++gaps_handled_) {
     const auto [first, last] = gaps[gaps_handled_];
-    res_.check.event_gaps += last - first + 1;
-    uint64_t after = first - 1;
-    while (after < last) {
-      auto page = target_->EventsSince(after, static_cast<uint32_t>(std::min<uint64_t>(10'000, last - after)));
-      if (!page.ok() || page->events.empty()) break;  // no event log, or trimmed
-      for (const proto::Event& ev : page->events) {
-        if (ev.seq > last) {
-          after = last;
-          break;
-        }
-        after = ev.seq;
-        // payment.voided and catalog.updated share the seq space; only order.<status> ends an order.
-        if (proto::EventTopic(ev).rfind("order.", 0) == 0 && proto::IsTerminal(ev.status)) {
-          OnTerminal({MakeOrderKey(ev.order_id), ev.status, -1});
-        }
-      }
+    if (!ReadLog(first - 1, last)) return;  // no answer (or no control socket): again next time
+  }
+  // The PUB socket may also have dropped the last events of the run: no
+  // later event shows them as a gap, so read past the feed's last event
+  // once the feed has gone quiet with orders still waiting for theirs.
+  const uint64_t live = feed_->last_seq();
+  const bool quiet = live == quiet_seq_;
+  quiet_seq_ = live;
+  if (!draining || !quiet || tracker_.pending() == 0) return;
+  if (auto read = ReadLog(std::max(live, tail_after_), 0)) tail_after_ = std::max(tail_after_, *read);
+}
+
+std::optional<uint64_t> LoadRunner::ReadLog(uint64_t after, uint64_t last) {
+  constexpr uint64_t kPage = 10'000;
+  while (last == 0 || after < last) {
+    const uint64_t want = last == 0 ? kPage : std::min(kPage, last - after);
+    auto page = target_->EventsSince(after, static_cast<uint32_t>(want));
+    if (!page.ok()) return std::nullopt;
+    if (page->events.empty()) break;  // the end of the log, or no event log (trimmed)
+    for (const proto::Event& ev : page->events) {
+      if (last != 0 && ev.seq > last) return last;
+      after = ev.seq;
+      // payment.voided and catalog.updated share the seq space; only order.<status> ends an order.
+      if (proto::EventTopic(ev).rfind("order.", 0) != 0 || !proto::IsTerminal(ev.status)) continue;
+      if (!from_log_.insert(ev.seq).second) continue;  // read before (a gap and the tail overlap)
+      OnTerminal({MakeOrderKey(ev.order_id), ev.status, -1, ev.seq});
     }
   }
+  return after;
 }
 
 bool LoadRunner::Drained() const { return slots_.empty() && tracker_.pending() == 0; }

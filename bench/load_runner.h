@@ -18,6 +18,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <functional>
 #include <string>
 #include <unordered_set>
@@ -59,7 +60,15 @@ class LoadRunner {
   void OnTerminal(const TerminalEvent& e);
   void OnCompletion(const Completion& c);
   void Housekeeping(int64_t now);
-  void RecoverGaps();
+  // Fills the feed's gaps from the broker's event log; a gap whose read
+  // failed is tried again next time. With draining (no more sends), also
+  // reads the tail past the feed's last event once the feed has been quiet
+  // since the previous call while orders still wait for their event.
+  void RecoverGaps(bool draining);
+  // Applies the terminal events of the log in (after, last] (last = 0: up
+  // to the end of the log) not applied before. Returns the last seq read,
+  // or nullopt when the log could not be read.
+  std::optional<uint64_t> ReadLog(uint64_t after, uint64_t last);
   // Ends one interval: a sample for the series, and a progress line if asked.
   void EndInterval(int64_t now, bool print);
   void SetProducts(uint64_t order_index);
@@ -87,7 +96,13 @@ class LoadRunner {
   std::unordered_set<uint64_t> timed_out_;  // requests given up on; a reply may still come
 
   OrderTracker tracker_;
-  size_t gaps_handled_ = 0;
+  size_t gaps_counted_ = 0;  // gaps added to the event_gaps count
+  size_t gaps_handled_ = 0;  // gaps read from the event log
+  // Terminal events taken from the event log (by seq): a live copy that
+  // arrives later, or a gap that overlaps the tail, is not counted twice.
+  std::unordered_set<uint64_t> from_log_;
+  uint64_t tail_after_ = 0;    // the tail has been read from the log up to this seq
+  uint64_t quiet_seq_ = 0;     // the feed's last seq at the previous RecoverGaps
 
   RunResult res_;
   Histogram warm_accept_, warm_completion_;  // during warm-up, for the progress line only

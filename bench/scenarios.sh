@@ -65,6 +65,14 @@ scenario echo-inproc echo --transport inproc --rate max
 # 202 handler, same load tool and connections, back to back.
 scenario http-gateway --spawn --target http:// --connections 50 --nodes 2 --rate max
 scenario http-bare bare-http --connections 50 --rate max
+# ... the gateway with the completions decoupled (a window of 1024, credit 128:
+# the 202s are not held back by the nodes), and the same with async
+# durability (the 202 without the fsync): what the gateway and the machine
+# can do when the commit is not in the way.
+scenario http-gateway-tuned --spawn --target http:// --connections 50 --nodes 2 --rate max --window 1024 \
+  --set node.credit=128
+scenario http-gateway-async --spawn --target http:// --connections 50 --nodes 2 --rate max --window 1024 \
+  --set node.credit=128 --set broker.durability=async
 scenario sync-default --spawn --nodes 2 --rate max
 scenario sync-tuned --spawn --nodes 2 --rate max "${TUNED[@]}"
 scenario async-default --spawn --nodes 2 --rate max --set broker.durability=async
