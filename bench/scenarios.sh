@@ -37,6 +37,17 @@ for p in paths:
     vals = [get(j, p) for j in runs]
     print(f"  {p:40s} median {statistics.median(vals):>12,.0f}   runs {', '.join(f'{v:,.0f}' for v in vals)}")
 print("  load average (1 min) at the start of each run: " + ", ".join(j["machine"]["loadavg_1m_start"] for j in runs))
+# Where the CPU went in the median run (by accepted/s): cores busy and CPU µs per accepted order, by program.
+mid = sorted(runs, key=lambda j: j["summary"]["accepted_per_s"])[len(runs) // 2]
+rate = mid["summary"]["accepted_per_s"]
+cpu = {}
+for who, cores in mid["summary"]["cpu_cores"].items():
+    who = "nodes" if who.startswith("node-") else who
+    cpu[who] = cpu.get(who, 0) + cores
+if rate > 0:
+    total = sum(cpu.values())
+    print("  CPU per accepted order (median run): " + ", ".join(f"{w} {c:.2f} cores = {c / rate * 1e6:.1f} µs" for w, c in cpu.items())
+          + f"; all {total / rate * 1e6:.1f} µs")
 print("  self-check ok: " + ", ".join(str(j["self_check"]["ok"]) for j in runs))
 EOF
 }
@@ -65,14 +76,13 @@ scenario echo-inproc echo --transport inproc --rate max
 # 202 handler, same load tool and connections, back to back.
 scenario http-gateway --spawn --target http:// --connections 50 --nodes 2 --rate max
 scenario http-bare bare-http --connections 50 --rate max
-# ... the gateway with the completions decoupled (a window of 1024, credit 128:
+# ... the gateway with the completions decoupled (the tuned window and credit:
 # the 202s are not held back by the nodes), and the same with async
 # durability (the 202 without the fsync): what the gateway and the machine
 # can do when the commit is not in the way.
-scenario http-gateway-tuned --spawn --target http:// --connections 50 --nodes 2 --rate max --window 1024 \
-  --set node.credit=128
-scenario http-gateway-async --spawn --target http:// --connections 50 --nodes 2 --rate max --window 1024 \
-  --set node.credit=128 --set broker.durability=async
+scenario http-gateway-tuned --spawn --target http:// --connections 50 --nodes 2 --rate max "${TUNED[@]}"
+scenario http-gateway-async --spawn --target http:// --connections 50 --nodes 2 --rate max "${TUNED[@]}" \
+  --set broker.durability=async
 scenario sync-default --spawn --nodes 2 --rate max
 scenario sync-tuned --spawn --nodes 2 --rate max "${TUNED[@]}"
 scenario async-default --spawn --nodes 2 --rate max --set broker.durability=async
