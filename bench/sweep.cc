@@ -196,6 +196,12 @@ int SweepMain(int argc, char** argv) {
             vary.ok() ? "--latency must be completion or accept" : vary.status().message().c_str(), kUsage);
     return 2;
   }
+  // A chart that cannot be written is found out before the runs, not after.
+  if (const auto parent = std::filesystem::path(chart_path).parent_path();
+      !parent.empty() && !std::filesystem::is_directory(parent)) {
+    fprintf(stderr, "ordermesh-bench sweep: --chart %s: no directory %s\n", chart_path.c_str(), parent.c_str());
+    return 2;
+  }
   char tmpl[] = "/tmp/ordermesh-sweep-XXXXXX";
   if (!mkdtemp(tmpl)) return 2;
   const std::string dir = tmpl;
