@@ -45,7 +45,9 @@ TEST(MeshFlow, TenThousandOrdersEachTerminalOnceAndNotifiersSeeEveryEvent) {
     auto lines = ReadLines(n->out_path());
     ASSERT_FALSE(lines.empty());
     uint64_t first = nlohmann::json::parse(lines.front())["seq"];
-    if (n == &early) EXPECT_EQ(first, 1u);
+    if (n == &early) {
+      EXPECT_EQ(first, 1u);
+    }
     std::map<std::string, int> terminal;
     uint64_t expect = first;
     for (const auto& line : lines) {
