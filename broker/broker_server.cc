@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <thread>
 
 #include "common/clock.h"
@@ -118,33 +119,46 @@ void BrokerServer::DrainBack(int budget) {
   }
 }
 
-size_t BrokerServer::SendAll(zmq::socket_t& socket, std::vector<Outbox::Routed>* fresh,
-                             std::deque<Outbox::Routed>* held, std::vector<std::string>* gone) {
-  // What was held back goes first; a message to a peer whose earlier one is
-  // still held waits behind it, so each peer gets its messages in order.
-  std::vector<std::string> full;  // peers found full in this pass
-  auto is_full = [&](const std::string& to) { return std::find(full.begin(), full.end(), to) != full.end(); };
-  auto send = [&](Outbox::Routed& m, auto&& hold) {
-    if (is_full(m.to)) return hold(m);
-    switch (SendRouted(socket, m.to, m.bytes)) {
-      case SendOutcome::kSent: return;
-      case SendOutcome::kFull: full.push_back(m.to); return hold(m);
-      case SendOutcome::kGone: gone->push_back(m.to); return;
-    }
-  };
-  std::deque<Outbox::Routed> still;
-  for (auto& m : *held) send(m, [&](Outbox::Routed& x) { still.push_back(std::move(x)); });
-  size_t dropped = 0;
-  for (auto& m : *fresh) {
-    send(m, [&](Outbox::Routed& x) {
-      if (still.size() >= kMaxHeldMessages) {
-        ++dropped;
-      } else {
-        still.push_back(std::move(x));
+size_t BrokerServer::SendAll(zmq::socket_t& socket, std::vector<Outbox::Routed>* fresh, Held* held,
+                             std::vector<std::string>* gone) {
+  // Each peer's held messages go first, oldest first, until its pipe is full
+  // again; a fresh message to a peer that still has some held waits behind
+  // them, so every peer gets its messages in order. The cost of a turn is
+  // one try per waiting peer, not one per held message.
+  for (auto it = held->peers.begin(); it != held->peers.end();) {
+    std::deque<std::string>& queue = it->second;
+    while (!queue.empty()) {
+      const SendOutcome sent = SendRouted(socket, it->first, queue.front());
+      if (sent == SendOutcome::kFull) break;
+      if (sent == SendOutcome::kGone) {
+        gone->push_back(it->first);
+        held->count -= queue.size();
+        queue.clear();
+        break;
       }
-    });
+      queue.pop_front();
+      --held->count;
+    }
+    it = queue.empty() ? held->peers.erase(it) : std::next(it);
   }
-  held->swap(still);
+  size_t dropped = 0;
+  for (Outbox::Routed& m : *fresh) {
+    auto waiting = held->peers.empty() ? held->peers.end() : held->peers.find(m.to);
+    if (waiting == held->peers.end()) {
+      const SendOutcome sent = SendRouted(socket, m.to, m.bytes);
+      if (sent == SendOutcome::kSent) continue;
+      if (sent == SendOutcome::kGone) {
+        gone->push_back(m.to);
+        continue;
+      }
+    }
+    if (held->count >= kMaxHeldMessages) {
+      ++dropped;
+      continue;
+    }
+    held->peers[m.to].push_back(std::move(m.bytes));
+    ++held->count;
+  }
   return dropped;
 }
 
@@ -165,12 +179,11 @@ void BrokerServer::Flush() {
                   "(broker.hwm {}); the peers do not read",
                   dropped_replies, dropped_deliveries, kMaxHeldMessages, options_.hwm);
   }
-  const size_t held = held_front_.size() + held_back_.size();
-  if (held > 0 && held_logged_at_ + 1'000'000 <= SystemClock::Instance().MonoMicros()) {
+  if (held_front_.count + held_back_.count > 0 && held_logged_at_ + 1'000'000 <= SystemClock::Instance().MonoMicros()) {
     held_logged_at_ = SystemClock::Instance().MonoMicros();
     spdlog::warn("{} replies and {} deliveries held: their peers' queues are full (broker.hwm {}); raise broker.hwm "
                  "above the clients' windows and the nodes' credit",
-                 held_front_.size(), held_back_.size(), options_.hwm);
+                 held_front_.count, held_back_.count, options_.hwm);
   }
   for (const auto& p : out.pub) {
     // PUB drops at its high-water mark instead of blocking: never wait here.
@@ -192,7 +205,7 @@ Status BrokerServer::Run() {
     int64_t wait_us = core_->NextTimerMono() - SystemClock::Instance().MonoMicros();
     // Held messages are retried every millisecond (ROUTER cannot poll a
     // single peer for room).
-    const int64_t max_wait_ms = held_front_.empty() && held_back_.empty() ? 100 : 1;
+    const int64_t max_wait_ms = held_front_.peers.empty() && held_back_.peers.empty() ? 100 : 1;
     auto timeout = std::chrono::milliseconds(std::clamp<int64_t>(wait_us / 1000 + 1, 0, max_wait_ms));
     try {
       zmq::poll(items, 2, timeout);
@@ -220,7 +233,7 @@ Status BrokerServer::Run() {
   Status st = core_->Commit();
   Flush();
   // Replies still held for a slow reader get one more second.
-  for (int i = 0; i < 1000 && !(held_front_.empty() && held_back_.empty()); ++i) {
+  for (int i = 0; i < 1000 && !(held_front_.peers.empty() && held_back_.peers.empty()); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
     Flush();
   }

@@ -16,9 +16,10 @@
 
 #include <atomic>
 #include <deque>
-#include <string>
-#include <vector>
 #include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -48,10 +49,15 @@ class BrokerServer {
   void DrainFront(int budget);
   void DrainBack(int budget);
   void Flush();
+  // Messages waiting for room in their peers' pipes, by routing id.
+  struct Held {
+    std::unordered_map<std::string, std::deque<std::string>> peers;
+    size_t count = 0;  // messages in all of peers
+  };
   // Sends the held messages, then fresh ones (moved from); keeps in *held
   // what a full peer could not take yet; appends departed peers to *gone.
   // Returns how many fresh messages were dropped because *held was full.
-  size_t SendAll(zmq::socket_t& socket, std::vector<Outbox::Routed>* fresh, std::deque<Outbox::Routed>* held,
+  size_t SendAll(zmq::socket_t& socket, std::vector<Outbox::Routed>* fresh, Held* held,
                  std::vector<std::string>* gone);
 
   static constexpr size_t kMaxHeldMessages = 1'000'000;  // per socket
@@ -63,8 +69,8 @@ class BrokerServer {
   zmq::socket_t front_{ctx_, zmq::socket_type::router};
   zmq::socket_t back_{ctx_, zmq::socket_type::router};
   zmq::socket_t pub_{ctx_, zmq::socket_type::pub};
-  std::deque<Outbox::Routed> held_front_;  // replies waiting for room (see SendAll)
-  std::deque<Outbox::Routed> held_back_;   // deliveries waiting for room
+  Held held_front_;                        // replies waiting for room (see SendAll)
+  Held held_back_;                         // deliveries waiting for room
   int64_t held_logged_at_ = 0;             // monotonic µs of the last "held" warning
   std::atomic<bool> stop_{false};
 };
