@@ -28,7 +28,7 @@ struct PaymentOptions {
 struct NodeOptions {
   std::string broker_endpoint = "tcp://127.0.0.1:5556";  // the broker's back socket, any host
   std::string id;                        // "" = <hostname>-<pid>-<random>
-  int credit = 16;                       // orders held at once
+  int credit = 64;                       // orders held at once
   std::vector<std::string> pipeline = {"complete"};  // step names, in order
   // Business steps (validate, price, payment, reserve).
   ValidateOptions validate;
