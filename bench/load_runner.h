@@ -18,8 +18,8 @@
 #pragma once
 
 #include <deque>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
