@@ -179,7 +179,7 @@ void BrokerServer::Flush() {
                   "(broker.hwm {}); the peers do not read",
                   dropped_replies, dropped_deliveries, kMaxHeldMessages, options_.hwm);
   }
-  if (held_front_.count + held_back_.count > 0 && held_logged_at_ + 1'000'000 <= SystemClock::Instance().MonoMicros()) {
+  if (Holding() && held_logged_at_ + 1'000'000 <= SystemClock::Instance().MonoMicros()) {
     held_logged_at_ = SystemClock::Instance().MonoMicros();
     spdlog::warn("{} replies and {} deliveries held: their peers' queues are full (broker.hwm {}); raise broker.hwm "
                  "above the clients' windows and the nodes' credit",
@@ -205,7 +205,7 @@ Status BrokerServer::Run() {
     int64_t wait_us = core_->NextTimerMono() - SystemClock::Instance().MonoMicros();
     // Held messages are retried every millisecond (ROUTER cannot poll a
     // single peer for room).
-    const int64_t max_wait_ms = held_front_.peers.empty() && held_back_.peers.empty() ? 100 : 1;
+    const int64_t max_wait_ms = Holding() ? 1 : 100;
     auto timeout = std::chrono::milliseconds(std::clamp<int64_t>(wait_us / 1000 + 1, 0, max_wait_ms));
     try {
       zmq::poll(items, 2, timeout);
@@ -233,7 +233,7 @@ Status BrokerServer::Run() {
   Status st = core_->Commit();
   Flush();
   // Replies still held for a slow reader get one more second.
-  for (int i = 0; i < 1000 && !(held_front_.peers.empty() && held_back_.peers.empty()); ++i) {
+  for (int i = 0; i < 1000 && Holding(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
     Flush();
   }

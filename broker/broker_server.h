@@ -54,6 +54,7 @@ class BrokerServer {
     std::unordered_map<std::string, std::deque<std::string>> peers;
     size_t count = 0;  // messages in all of peers
   };
+  bool Holding() const { return !held_front_.peers.empty() || !held_back_.peers.empty(); }
   // Sends the held messages, then fresh ones (moved from); keeps in *held
   // what a full peer could not take yet; appends departed peers to *gone.
   // Returns how many fresh messages were dropped because *held was full.
